@@ -1,0 +1,64 @@
+/**
+ * The wire contract in one place: supported protocol versions, policy limits, every named
+ * definition (the source of `schema/protocol.schema.json`), and the method and event registry.
+ */
+import type { Schema } from "./schema-builder.ts";
+import { ErrorShape, EventFrame, RequestFrame, ResponseFrame, StateVersion } from "./frames.ts";
+import { ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot } from "./handshake.ts";
+import {
+  EmptyParams, HealthParams, HealthSummary, HeartbeatEvent, OkResult, PresenceEntry, StatusSummary,
+  SystemEventParams,
+} from "./methods/system.ts";
+import { DevicePairResolvedEvent, PresenceEvent, ShutdownEvent, TickEvent } from "./events.ts";
+
+/** Protocol versions this gateway speaks, oldest first. */
+export const PROTOCOL_VERSIONS = [3, 4] as const;
+export const LATEST_PROTOCOL = 4;
+
+/** Limits advertised in `hello-ok.policy`. */
+export const DEFAULT_POLICY = Object.freeze({
+  maxPayload: 26_214_400,
+  maxBufferedBytes: 52_428_800,
+  tickIntervalMs: 30_000,
+});
+
+/** Frames received before `connect` succeeds may not exceed this size. */
+export const MAX_PREAUTH_FRAME_BYTES = 64 * 1024;
+/** A socket that has not completed `connect` by then is closed. */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** `device.signedAt` may differ from the gateway clock by at most this much. */
+export const DEVICE_SIGNATURE_SKEW_MS = 10 * 60_000;
+
+/** Every named definition; `protocol:gen` emits them under `definitions`. */
+export const definitions = {
+  ErrorShape, RequestFrame, ResponseFrame, EventFrame, StateVersion,
+  ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot,
+  PresenceEntry, HealthSummary, StatusSummary, HeartbeatEvent, OkResult,
+  HealthParams, EmptyParams, SystemEventParams,
+  TickEvent, PresenceEvent, ShutdownEvent, DevicePairResolvedEvent,
+} satisfies Record<string, Schema>;
+export type DefinitionName = keyof typeof definitions;
+
+/** A method the gateway implements: the definition its params must match. */
+export interface MethodContract {
+  params: DefinitionName;
+}
+
+/** Methods implemented by this gateway, in the order `hello-ok.features.methods` lists them. */
+export const methods = {
+  health: { params: "HealthParams" },
+  status: { params: "EmptyParams" },
+  "system-presence": { params: "EmptyParams" },
+  "system-event": { params: "SystemEventParams" },
+  "last-heartbeat": { params: "EmptyParams" },
+} as const satisfies Record<string, MethodContract>;
+export type MethodName = keyof typeof methods;
+
+/** Events this gateway emits, as listed in `hello-ok.features.events`. */
+export const events = [
+  "connect.challenge", "tick", "presence", "health", "shutdown",
+  "device.pair.requested", "device.pair.resolved",
+] as const;
+export type EventName = (typeof events)[number];
+
+export { ErrorCodes, CloseCodes } from "./errors.ts";
