@@ -1,0 +1,81 @@
+/**
+ * The health picture (`health` method, `health` event, `hello-ok.snapshot.health`). It is
+ * built from observed facts only; channels and agent sessions report here once they exist,
+ * so today it honestly lists none. Refreshes are coalesced: many connects in a burst cause
+ * one refresh, not one each.
+ */
+import { join } from "node:path";
+import type { HealthSummary } from "../../protocol/methods/system.ts";
+
+export const HEALTH_REFRESH_MS = 60_000;
+/** A cached summary younger than this is served as is. */
+export const HEALTH_CACHE_MS = 60_000;
+export const DEFAULT_AGENT_ID = "main";
+
+export interface HealthSources {
+  stateDir: string;
+  now: () => number;
+  /** Called after each refresh with the new summary and version. */
+  onRefresh: (summary: HealthSummary, version: number) => void;
+}
+
+export class HealthMonitor {
+  private cached: HealthSummary | null = null;
+  private pending: Promise<HealthSummary> | null = null;
+  /** Bumped on every refresh; reported as `stateVersion.health`. */
+  version = 1;
+
+  constructor(private readonly sources: HealthSources) {}
+
+  /** The cached summary when fresh, else a new one. `probe` forces a refresh. */
+  async get(probe = false): Promise<HealthSummary> {
+    const cached = this.cached;
+    if (!probe && cached && this.sources.now() - cached.ts < HEALTH_CACHE_MS) return cached;
+    return this.refresh();
+  }
+
+  /** The last summary without waiting, or an empty object before the first refresh. */
+  snapshot(): HealthSummary | Record<string, never> {
+    return this.cached ?? {};
+  }
+
+  /** After a connect: refresh and announce, unless a refresh happened within the last second. */
+  refreshSoon(): void {
+    if (this.cached && this.sources.now() - this.cached.ts < 1000) return;
+    void this.refresh();
+  }
+
+  /** Builds a new summary and announces it; concurrent callers share one refresh. */
+  refresh(): Promise<HealthSummary> {
+    this.pending ??= Promise.resolve()
+      .then(() => this.build())
+      .then((summary) => {
+        this.cached = summary;
+        this.version += 1;
+        this.sources.onRefresh(summary, this.version);
+        return summary;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+
+  private build(): HealthSummary {
+    const started = performance.now();
+    const sessionsPath = join(this.sources.stateDir, "agents", DEFAULT_AGENT_ID, "sessions");
+    const sessions = { path: sessionsPath, count: 0, recent: [] };
+    return {
+      ok: true,
+      ts: this.sources.now(),
+      durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      channels: {},
+      channelOrder: [],
+      channelLabels: {},
+      heartbeatSeconds: 0,
+      defaultAgentId: DEFAULT_AGENT_ID,
+      agents: [{ agentId: DEFAULT_AGENT_ID, isDefault: true, heartbeat: { enabled: false }, sessions }],
+      sessions,
+    };
+  }
+}

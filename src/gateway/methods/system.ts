@@ -1,0 +1,64 @@
+/** Handlers for the core system methods: health, status, presence, system events, heartbeats. */
+import type { HealthParams, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
+import { ErrorCodes } from "../../../protocol/errors.ts";
+import { DEFAULT_AGENT_ID } from "../../core/health.ts";
+import { PresenceRegistry } from "../../core/presence.ts";
+import type { MethodContext, MethodHandlers } from "../rpc/dispatcher.ts";
+import { RpcError } from "../rpc/rpc-error.ts";
+
+/** How many posted system events `status` keeps until an agent consumes them. */
+export const SYSTEM_EVENT_QUEUE_MAX = 20;
+
+function status(_params: unknown, { services, session }: MethodContext): StatusSummary {
+  const sessionsPath = services.health.snapshot().sessions?.path;
+  return {
+    heartbeat: { defaultAgentId: DEFAULT_AGENT_ID, agents: [] },
+    channelSummary: [],
+    queuedSystemEvents: [...services.systemEvents],
+    sessions: {
+      paths: sessionsPath ? [sessionsPath] : [],
+      count: 0,
+      defaults: { model: null, contextTokens: null },
+      recent: [],
+      byAgent: [],
+    },
+    // Process details are for operators who may change things, not for read-only viewers.
+    ...(session.scopes.includes("operator.admin")
+      ? {
+          gateway: {
+            version: services.version,
+            pid: process.pid,
+            uptimeMs: services.now() - services.startedAtMs,
+            port: services.listening?.port ?? 0,
+            bindHost: services.listening?.host ?? "",
+            connections: services.connections.size,
+          },
+        }
+      : {}),
+  };
+}
+
+function systemEvent(params: SystemEventParams, { services, connection }: MethodContext): { ok: true } {
+  const text = params.text.trim();
+  if (!text) throw new RpcError(ErrorCodes.INVALID_REQUEST, "text required");
+  const { text: _text, ...fields } = params;
+  const key = PresenceRegistry.keyFor(fields, connection.connId);
+  services.presence.upsert(key, { ...fields, text, reason: params.reason ?? "system-event" });
+  services.systemEvents.push(text);
+  if (services.systemEvents.length > SYSTEM_EVENT_QUEUE_MAX) services.systemEvents.shift();
+  services.connections.broadcast(
+    "presence",
+    { presence: services.presence.list() },
+    { dropIfSlow: true, stateVersion: { presence: services.presence.version, health: services.health.version } },
+  );
+  return { ok: true };
+}
+
+export const systemMethods: MethodHandlers = {
+  health: (params: HealthParams, { services }) => services.health.get(params.probe === true),
+  status,
+  "system-presence": (_params, { services }) => services.presence.list(),
+  "system-event": systemEvent,
+  // Heartbeats arrive with the agent runtime; until then there has been none.
+  "last-heartbeat": () => null,
+};

@@ -1,0 +1,38 @@
+/**
+ * What the gateway's parts share: resolved options, the live auth settings, the registries and
+ * the store. Built once by `create-gateway.ts` and handed to handlers, the handshake and HTTP.
+ */
+import type { Policy } from "../../protocol/handshake.ts";
+import type { Options, ResolvedAuth } from "../config/load.ts";
+import type { HealthMonitor } from "../core/health.ts";
+import type { PresenceRegistry } from "../core/presence.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Redactor } from "../log/redact.ts";
+import type { DeviceStore } from "../store/devices.ts";
+import type { DevicePairing } from "./auth/device-pairing.ts";
+import type { ConnectionRegistry } from "./ws/connection-registry.ts";
+
+export interface GatewayServices {
+  readonly options: Readonly<Options>;
+  /** Read on every connect, so a rotated token applies to new connections at once. */
+  readonly auth: { current: ResolvedAuth };
+  readonly log: Logger;
+  readonly redactor: Redactor;
+  readonly version: string;
+  readonly hostname: string;
+  /** Random id of this process run. */
+  readonly bootId: string;
+  readonly startedAtMs: number;
+  readonly now: () => number;
+  readonly policy: Readonly<Policy>;
+  readonly handshakeTimeoutMs: number;
+  readonly presence: PresenceRegistry;
+  readonly health: HealthMonitor;
+  readonly connections: ConnectionRegistry;
+  readonly devices: DeviceStore;
+  readonly pairing: DevicePairing;
+  /** System events posted with `system-event`, newest last, bounded. */
+  readonly systemEvents: string[];
+  /** Set once the server listens. */
+  listening: { port: number; host: string } | null;
+}
