@@ -1,0 +1,16 @@
+/** `openclaw gateway …`: run the gateway (default) or talk to a running one. */
+import { defineCommand } from "citty";
+import { runArgs } from "./gateway-run.ts";
+
+export default defineCommand({
+  meta: { name: "gateway", description: "Run the gateway, or call a running one" },
+  // Declared here too so citty knows `--port 1` takes a value and `1` is not a subcommand.
+  args: runArgs,
+  default: "run",
+  subCommands: {
+    run: () => import("./gateway-run.ts").then((m) => m.default),
+    call: () => import("./call.ts").then((m) => m.default),
+    health: () => import("./health.ts").then((m) => m.default),
+    status: () => import("./status.ts").then((m) => m.default),
+  },
+});

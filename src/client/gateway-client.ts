@@ -1,0 +1,149 @@
+/**
+ * A WebSocket client of the gateway protocol, used by the CLI: waits for the challenge, signs
+ * it with this machine's device key, connects, sends requests and collects responses. It
+ * never starts a gateway; when none answers it says so in one line.
+ */
+import { buildDeviceAuthPayload } from "../../protocol/device-auth.ts";
+import { LATEST_PROTOCOL } from "../../protocol/index.ts";
+import { base64UrlEncode, signEd25519 } from "../crypto/ed25519.ts";
+import { VERSION } from "../version.ts";
+import type { DeviceIdentity } from "./device-identity.ts";
+
+export class ClientError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "ClientError";
+  }
+}
+
+export interface ClientOptions {
+  url: string;
+  token?: string;
+  password?: string;
+  identity: DeviceIdentity | null;
+  scopes: string[];
+  /** Per step (open, challenge, connect, each call). Default 10 000 ms. */
+  timeoutMs?: number;
+  clientId?: string;
+  clientMode?: string;
+  /** Receives events while connected. */
+  onEvent?: (event: string, payload: unknown) => void;
+}
+
+type Pending = { resolve: (frame: any) => void; reject: (error: Error) => void };
+
+export class GatewayClient {
+  private ws: WebSocket | null = null;
+  private readonly pending = new Map<string, Pending>();
+  private nextId = 1;
+  hello: any = null;
+
+  constructor(private readonly options: ClientOptions) {}
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  private get timeoutMs(): number {
+    return this.options.timeoutMs ?? 10_000;
+  }
+
+  async connect(): Promise<any> {
+    const { url } = this.options;
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    const challenge = new Promise<any>((resolve, reject) => {
+      ws.addEventListener("message", (event) => this.onMessage(String(event.data), resolve));
+      ws.addEventListener("error", () => reject(new ClientError(`gateway not reachable at ${url} (is it running? start it with: openclaw gateway)`, "UNREACHABLE")));
+      ws.addEventListener("close", (event) => {
+        const reason = event.reason ? `: ${event.reason}` : "";
+        const error = new ClientError(`gateway closed the connection (${event.code}${reason})`, "CLOSED");
+        reject(error);
+        for (const waiter of this.pending.values()) waiter.reject(error);
+        this.pending.clear();
+      });
+    });
+    const nonceFrame = await withTimeout(challenge, this.timeoutMs, `no connect.challenge from ${url}`);
+    const hello = await this.request("connect", await this.connectParams(nonceFrame.payload));
+    if (!hello.ok) throw new ClientError(`gateway refused the connection: ${hello.error?.message ?? "unknown error"}`, hello.error?.code);
+    this.hello = hello.payload;
+    const issued = hello.payload?.auth;
+    if (this.options.identity && issued?.deviceToken) {
+      await this.options.identity.saveToken({ token: issued.deviceToken, role: issued.role, scopes: issued.scopes ?? [], updatedAtMs: Date.now() });
+    }
+    return hello.payload;
+  }
+
+  private async connectParams(challenge: { nonce: string; ts: number }) {
+    const { identity, scopes, token, password } = this.options;
+    const client = { id: this.options.clientId ?? "cli", version: VERSION, platform: process.platform, mode: this.options.clientMode ?? "cli", instanceId: crypto.randomUUID() };
+    const authToken = token ?? (await identity?.storedToken("operator"))?.token;
+    const params: Record<string, unknown> = {
+      minProtocol: 3, maxProtocol: LATEST_PROTOCOL, client, caps: [], role: "operator", scopes,
+      auth: { ...(authToken ? { token: authToken } : {}), ...(password ? { password } : {}) },
+    };
+    if (identity) {
+      // The challenge's own timestamp keeps a skewed client clock from failing the freshness check.
+      const signedAt = Number.isInteger(challenge.ts) ? challenge.ts : Date.now();
+      const payload = buildDeviceAuthPayload("v3", {
+        deviceId: identity.keys.deviceId, clientId: client.id, clientMode: client.mode, role: "operator", scopes,
+        signedAtMs: signedAt, token: authToken ?? "", nonce: challenge.nonce, platform: client.platform,
+      });
+      params.device = {
+        id: identity.keys.deviceId, publicKey: base64UrlEncode(identity.keys.publicKeyRaw),
+        signature: signEd25519(identity.keys.privateKeyPem, payload), signedAt, nonce: challenge.nonce,
+      };
+    }
+    return params;
+  }
+
+  private onMessage(text: string, onChallenge: (frame: any) => void): void {
+    let frame: any;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (frame?.type === "event") {
+      if (frame.event === "connect.challenge") onChallenge(frame);
+      else this.options.onEvent?.(frame.event, frame.payload);
+    } else if (frame?.type === "res") {
+      const waiter = this.pending.get(frame.id);
+      // `agent` answers twice; the first ("accepted") is an ack, the caller waits for the final one.
+      if (waiter && frame.payload?.status !== "accepted") {
+        this.pending.delete(frame.id);
+        waiter.resolve(frame);
+      }
+    }
+  }
+
+  /** Sends a request and resolves with the whole response frame. */
+  request(method: string, params: unknown): Promise<any> {
+    const id = String(this.nextId++);
+    const response = new Promise<any>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.ws!.send(JSON.stringify({ type: "req", id, method, params }));
+    return withTimeout(response, this.timeoutMs, `timed out after ${this.timeoutMs} ms waiting for ${method}`).finally(() => this.pending.delete(id));
+  }
+
+  /** Calls a method and returns its payload, or throws with the gateway's error message. */
+  async call(method: string, params: unknown = {}): Promise<unknown> {
+    const res = await this.request(method, params);
+    if (!res.ok) throw new ClientError(`${method} failed: ${res.error?.message ?? "unknown error"}`, res.error?.code);
+    return res.payload;
+  }
+
+  close(): void {
+    this.ws?.close(1000);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ClientError(message, "TIMEOUT")), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
