@@ -3,6 +3,7 @@
  * the key path; unknown keys are warnings, so a config from a newer or older release still loads.
  */
 import Ajv from "ajv";
+import { locateJson5Error } from "./json5-position.ts";
 import { OpenClawConfig } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -63,9 +64,10 @@ export function parseConfigText(file: string, raw: string): { config: OpenClawCo
   try {
     parsed = raw.trim() === "" ? {} : Bun.JSON5.parse(raw);
   } catch (error) {
-    const e = error as { message?: string; line?: number; column?: number };
-    const where = e.line ? ` at line ${e.line}, column ${e.column}` : "";
-    throw new ConfigError(file, [`not valid JSON5${where}: ${(e.message ?? String(error)).replace(/^JSON5 Parse error: /, "")}`]);
+    const message = (error as Error).message ?? String(error);
+    const at = locateJson5Error(raw, message);
+    const where = at ? ` at line ${at.line}, column ${at.column}` : "";
+    throw new ConfigError(file, [`not valid JSON5${where}: ${message.replace(/^JSON5 Parse error: /, "")}`]);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new ConfigError(file, ["(root): must be an object"]);
