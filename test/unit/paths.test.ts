@@ -1,0 +1,68 @@
+/** State dir, config path, profile and port resolution (runbook: dev profile, multiple gateways). */
+import { afterAll, expect, test } from "bun:test";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveOptions } from "../../src/config/load.ts";
+import { ProfileError, resolvePaths } from "../../src/config/paths.ts";
+import type { ConfigFile } from "../../src/config/read-config.ts";
+
+const home = await mkdtemp(join(tmpdir(), "openclaw-paths-"));
+afterAll(() => rm(home, { recursive: true, force: true }));
+const env = { OPENCLAW_HOME: home };
+const noFile = (path: string, config = {}): ConfigFile => ({ path, exists: false, raw: null, config, warnings: [] });
+
+test("default profile", () => {
+  expect(resolvePaths({}, env)).toEqual({
+    home,
+    profile: null,
+    stateDir: join(home, ".openclaw"),
+    configPath: join(home, ".openclaw", "openclaw.json"),
+    defaultWorkspace: join(home, ".openclaw", "workspace"),
+  });
+});
+
+test("--dev and --profile", () => {
+  const dev = resolvePaths({ dev: true }, env);
+  expect(dev.stateDir).toBe(join(home, ".openclaw-dev"));
+  expect(dev.defaultWorkspace).toBe(join(home, ".openclaw", "workspace-dev"));
+  expect(resolveOptions(dev, noFile(dev.configPath), env).port).toBe(19001);
+  const work = resolvePaths({ profile: "work" }, env);
+  expect(work.configPath).toBe(join(home, ".openclaw-work", "openclaw.json"));
+  expect(resolvePaths({}, { ...env, OPENCLAW_PROFILE: "rescue" }).stateDir).toBe(join(home, ".openclaw-rescue"));
+  expect(resolvePaths({ profile: "default" }, env).profile).toBeNull();
+  expect(() => resolvePaths({ profile: "../evil" }, env)).toThrow(ProfileError);
+});
+
+test("explicit env paths win, with the CLAWDBOT_* fallbacks", () => {
+  expect(resolvePaths({ dev: true }, { ...env, OPENCLAW_STATE_DIR: "/s", OPENCLAW_CONFIG_PATH: "/c.json" })).toMatchObject({ stateDir: "/s", configPath: "/c.json" });
+  expect(resolvePaths({}, { ...env, CLAWDBOT_STATE_DIR: "/legacy" }).stateDir).toBe("/legacy");
+});
+
+test("an existing legacy state dir and config name are picked up", async () => {
+  const legacyHome = await mkdtemp(join(tmpdir(), "openclaw-legacy-"));
+  await mkdir(join(legacyHome, ".clawdbot"));
+  await writeFile(join(legacyHome, ".clawdbot", "clawdbot.json"), "{}");
+  const paths = resolvePaths({}, { OPENCLAW_HOME: legacyHome });
+  expect(paths.stateDir).toBe(join(legacyHome, ".clawdbot"));
+  expect(paths.configPath).toBe(join(legacyHome, ".clawdbot", "clawdbot.json"));
+  await rm(legacyHome, { recursive: true });
+});
+
+test("ports: flag > env > config > default, canvas = port + 4 unless overridden", () => {
+  const paths = resolvePaths({}, env);
+  const file = noFile(paths.configPath, { gateway: { port: 20000 } });
+  expect(resolveOptions(paths, file, env, 21000)).toMatchObject({ port: 21000, portSource: "flag" });
+  expect(resolveOptions(paths, file, { ...env, OPENCLAW_GATEWAY_PORT: "22000" })).toMatchObject({ port: 22000, portSource: "env" });
+  expect(resolveOptions(paths, file, env)).toMatchObject({ port: 20000, portSource: "config", canvas: { port: 20004 } });
+  expect(resolveOptions(paths, noFile(paths.configPath), env)).toMatchObject({ port: 18789, portSource: "default", canvas: { port: 18793 } });
+  expect(resolveOptions(paths, noFile(paths.configPath, { canvasHost: { port: 30000 } }), env).canvas.port).toBe(30000);
+  expect(resolveOptions(paths, noFile(paths.configPath), { ...env, OPENCLAW_SKIP_CANVAS_HOST: "1" }).canvas.enabled).toBe(false);
+});
+
+test("auth: password wins when set; env fallbacks", () => {
+  const paths = resolvePaths({}, env);
+  expect(resolveOptions(paths, noFile(paths.configPath), { ...env, OPENCLAW_GATEWAY_TOKEN: "t-env" }).auth).toEqual({ mode: "token", token: "t-env", password: undefined, source: "env" });
+  expect(resolveOptions(paths, noFile(paths.configPath, { gateway: { auth: { password: "pw" } } }), env).auth).toMatchObject({ mode: "password", source: "config" });
+  expect(resolveOptions(paths, noFile(paths.configPath), env).auth).toMatchObject({ mode: "token", source: "none" });
+});
