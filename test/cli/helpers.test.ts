@@ -1,27 +1,37 @@
 /** CLI helpers against a running gateway: call, health, status; and their one-line errors. */
-import { describe, expect, test } from "bun:test";
-import { stat, readFile } from "node:fs/promises";
+import { afterAll, describe, expect, test } from "bun:test";
+import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
 import { TEST_TOKEN, makeTempHome, startTestGateway } from "../helpers/gateway.ts";
 import { freePort, runCli } from "../helpers/cli.ts";
 
+const homes: string[] = [];
+async function home(): Promise<string> {
+  const dir = await makeTempHome();
+  homes.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const dir of homes) await rm(dir, { recursive: true, force: true });
+});
+
 describe("openclaw basics", () => {
   test("--version prints the version", async () => {
-    const result = await runCli(["--version"], { home: await makeTempHome() });
+    const result = await runCli(["--version"], { home: await home() });
     expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
   });
 
   for (const args of [["--help"], ["gateway", "--help"], ["gateway", "call", "--help"], ["gateway", "health", "--help"], ["gateway", "status", "--help"], ["health", "--help"], ["status", "--help"], ["gateway", "run", "--help"]]) {
     test(`${args.join(" ")} prints usage`, async () => {
-      const result = await runCli(args, { home: await makeTempHome() });
+      const result = await runCli(args, { home: await home() });
       expect(result.code).toBe(0);
       expect(result.stdout).toContain("USAGE");
     });
   }
 
   test("an unknown command is an error with exit 2", async () => {
-    const result = await runCli(["frobnicate"], { home: await makeTempHome() });
+    const result = await runCli(["frobnicate"], { home: await home() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("Unknown command frobnicate");
   });
@@ -82,7 +92,7 @@ describe("gateway call / health / status", () => {
 
   test("no gateway listening: one clear line, exit 1", async () => {
     const port = await freePort();
-    const result = await runCli(["gateway", "health", "--url", `ws://127.0.0.1:${port}`], { home: await makeTempHome() });
+    const result = await runCli(["gateway", "health", "--url", `ws://127.0.0.1:${port}`], { home: await home() });
     expect(result).toEqual({
       code: 1,
       stdout: "",
