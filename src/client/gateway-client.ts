@@ -51,7 +51,26 @@ export class GatewayClient {
     return this.options.timeoutMs ?? 10_000;
   }
 
+  /**
+   * Connects and completes the handshake. A gateway that is still starting answers with a
+   * retryable UNAVAILABLE; that is retried after its `retryAfterMs` within the timeout.
+   */
   async connect(): Promise<any> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const hello = await this.attempt();
+      if (hello.ok) return this.accept(hello.payload);
+      this.close();
+      const error = hello.error ?? {};
+      const wait = Math.min(2000, Math.max(100, error.retryAfterMs ?? 500));
+      if (error.code !== "UNAVAILABLE" || error.retryable !== true || Date.now() + wait >= deadline) {
+        throw new ClientError(`gateway refused the connection: ${error.message ?? "unknown error"}`, error.code);
+      }
+      await Bun.sleep(wait);
+    }
+  }
+
+  private async attempt(): Promise<any> {
     const { url } = this.options;
     const ws = new WebSocket(url);
     this.ws = ws;
@@ -67,14 +86,16 @@ export class GatewayClient {
       });
     });
     const nonceFrame = await withTimeout(challenge, this.timeoutMs, `no connect.challenge from ${url}`);
-    const hello = await this.request("connect", await this.connectParams(nonceFrame.payload));
-    if (!hello.ok) throw new ClientError(`gateway refused the connection: ${hello.error?.message ?? "unknown error"}`, hello.error?.code);
-    this.hello = hello.payload;
-    const issued = hello.payload?.auth;
+    return this.request("connect", await this.connectParams(nonceFrame.payload));
+  }
+
+  private async accept(hello: any): Promise<any> {
+    this.hello = hello;
+    const issued = hello?.auth;
     if (this.options.identity && issued?.deviceToken) {
       await this.options.identity.saveToken({ token: issued.deviceToken, role: issued.role, scopes: issued.scopes ?? [], updatedAtMs: Date.now() });
     }
-    return hello.payload;
+    return hello;
   }
 
   private async connectParams(challenge: { nonce: string; ts: number }) {

@@ -115,7 +115,12 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
       if (!originAllowed(request, allowedOrigins)) return apiError(403, "forbidden", "origin not allowed");
       if (!state.ready) return apiError(503, "unavailable", "gateway is not accepting connections");
       const peer = describePeer(request, srv, trustedProxies);
-      const data: SocketData = { connId: crypto.randomUUID(), remoteAddress: peer.remoteAddress, isLocal: peer.isLocal };
+      const data: SocketData = {
+        connId: crypto.randomUUID(),
+        remoteAddress: peer.remoteAddress,
+        isLocal: peer.isLocal,
+        fromBrowser: request.headers.has("origin"),
+      };
       if (srv.upgrade(request, { data })) return undefined;
       return apiError(400, "invalid_request_error", "WebSocket upgrade failed");
     }

@@ -85,7 +85,7 @@ describe("gateway call / health / status", () => {
     const wrongToken = await runCli(["gateway", "health", "--url", gw.url, "--token", "not-the-token-at-all"], { home: gw.home });
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toBe(
-      "error: gateway refused the connection: unauthorized: gateway token mismatch (set gateway.remote.token to match gateway.auth.token)\n",
+      "error: gateway refused the connection: unauthorized: gateway token mismatch (use this gateway's gateway.auth.token or pair the device)\n",
     );
     expect(gw.logLines.join("\n")).not.toContain(TEST_TOKEN);
   });

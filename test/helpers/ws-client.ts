@@ -123,7 +123,10 @@ export interface ConnectOptions {
   client?: Partial<Record<string, string>>;
   minProtocol?: number;
   maxProtocol?: number;
-  /** Sign with this key pair (v3 payload over the challenge nonce). */
+  /**
+   * Sign with this key pair (v3 payload over the challenge nonce). By default a fresh key pair
+   * signs, as every real client does; `null` connects without a device identity (token only).
+   */
   device?: DeviceKeyPair | null;
   extra?: Record<string, unknown>;
 }
@@ -143,7 +146,8 @@ export function connectParams(nonce: string, options: ConnectOptions = {}): Reco
     auth,
     ...options.extra,
   };
-  if (options.device) params.device = signDevice(options.device, params, nonce);
+  const device = options.device === undefined ? generateDeviceKeyPair() : options.device;
+  if (device) params.device = signDevice(device, params, nonce);
   return params;
 }
 

@@ -13,7 +13,9 @@ export class HandshakeError extends Error {
     this.name = "HandshakeError";
   }
 
-  static invalid(message: string, detailCode?: string, extra: Record<string, unknown> = {}): HandshakeError {
-    return new HandshakeError(ErrorCodes.INVALID_REQUEST, message, detailCode ? { code: detailCode, ...extra } : undefined);
+  /** INVALID_REQUEST with `details`, given as a detail code or a whole object. */
+  static invalid(message: string, details?: string | object, extra: Record<string, unknown> = {}): HandshakeError {
+    const shaped = typeof details === "string" ? { code: details, ...extra } : details ? { ...details, ...extra } : undefined;
+    return new HandshakeError(ErrorCodes.INVALID_REQUEST, message, shaped);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The gateway's shared secret (token or password): constant-time comparison and the exact
- * `unauthorized: …` messages real clients show their users (protocol.md §3.5).
+ * `unauthorized: …` messages and `details` real clients act on (protocol.md §3.3, §3.5,
+ * checked against the reference gateway 2026.9.6).
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { ConnectAuth, ClientInfo } from "../../../protocol/handshake.ts";
@@ -13,38 +14,55 @@ export function secretsEqual(provided: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+export interface AuthFailureDetails {
+  code: string;
+  authReason: string;
+  canRetryWithDeviceToken: boolean;
+  recommendedNextStep: string;
+}
+
 export type SharedAuthResult =
   | { ok: true; method: "token" | "password" | "none" }
-  | { ok: false; message: string; code: string };
+  | { ok: false; message: string; details: AuthFailureDetails };
 
 const BROWSER_CLIENTS = new Set(["openclaw-control-ui", "webchat-ui", "webchat", "clawdbot-control-ui", "moltbot-control-ui"]);
 
-function hint(kind: "token" | "password", client: ClientInfo): string {
-  if (client.mode === "cli") return `set gateway.remote.${kind} to match gateway.auth.${kind}`;
+/** What a client should do next, by failure reason (newer clients stop retrying on some). */
+export function nextStepFor(reason: string): string {
+  if (reason.endsWith("_missing") || reason.endsWith("_not_configured")) return "update_auth_configuration";
+  if (reason.endsWith("_mismatch")) return "update_auth_credentials";
+  if (reason === "rate_limited") return "wait_then_retry";
+  return "review_auth_configuration";
+}
+
+export function authFailure(message: string, reason: string): { ok: false; message: string; details: AuthFailureDetails } {
+  return {
+    ok: false,
+    message,
+    details: { code: `AUTH_${reason.toUpperCase()}`, authReason: reason, canRetryWithDeviceToken: false, recommendedNextStep: nextStepFor(reason) },
+  };
+}
+
+function hint(kind: "token" | "password", client: ClientInfo, isLocal: boolean): string {
+  if (client.mode === "cli") {
+    if (isLocal) return kind === "token" ? "use this gateway's gateway.auth.token or pair the device" : "use this gateway's gateway.auth.password";
+    return `set gateway.remote.${kind} to match gateway.auth.${kind}`;
+  }
   if (BROWSER_CLIENTS.has(client.id) || client.mode === "webchat") {
     return `open the dashboard URL and paste the ${kind} in Control UI settings`;
   }
   return `provide gateway auth ${kind}`;
 }
 
-export function checkSharedSecret(auth: ResolvedAuth, provided: ConnectAuth | undefined, client: ClientInfo): SharedAuthResult {
+export function checkSharedSecret(auth: ResolvedAuth, provided: ConnectAuth | undefined, client: ClientInfo, isLocal: boolean): SharedAuthResult {
   if (auth.mode === "none") return { ok: true, method: "none" };
-  if (auth.mode === "trusted-proxy") return { ok: false, message: "unauthorized", code: "AUTH_UNAUTHORIZED" };
+  if (auth.mode === "trusted-proxy") return authFailure("unauthorized", "unauthorized");
   const kind = auth.mode;
   const expected = kind === "token" ? auth.token : auth.password;
   const given = kind === "token" ? provided?.token : provided?.password;
-  const KIND = kind.toUpperCase();
-  if (!expected) {
-    return {
-      ok: false,
-      message: `unauthorized: gateway ${kind} not configured on gateway (set gateway.auth.${kind})`,
-      code: `AUTH_${KIND}_NOT_CONFIGURED`,
-    };
-  }
-  if (!given) return { ok: false, message: `unauthorized: gateway ${kind} missing (${hint(kind, client)})`, code: `AUTH_${KIND}_MISSING` };
-  if (!secretsEqual(given, expected)) {
-    return { ok: false, message: `unauthorized: gateway ${kind} mismatch (${hint(kind, client)})`, code: `AUTH_${KIND}_MISMATCH` };
-  }
+  if (!expected) return authFailure(`unauthorized: gateway ${kind} not configured on gateway (set gateway.auth.${kind})`, `${kind}_not_configured`);
+  if (!given) return authFailure(`unauthorized: gateway ${kind} missing (${hint(kind, client, isLocal)})`, `${kind}_missing`);
+  if (!secretsEqual(given, expected)) return authFailure(`unauthorized: gateway ${kind} mismatch (${hint(kind, client, isLocal)})`, `${kind}_mismatch`);
   return { ok: true, method: kind };
 }
 

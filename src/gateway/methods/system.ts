@@ -1,5 +1,5 @@
 /** Handlers for the core system methods: health, status, presence, system events, heartbeats. */
-import type { HealthParams, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
+import type { HealthParams, PresenceEntry, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
 import { ErrorCodes } from "../../../protocol/errors.ts";
 import { DEFAULT_AGENT_ID } from "../../core/health.ts";
 import { PresenceRegistry } from "../../core/presence.ts";
@@ -8,6 +8,11 @@ import { RpcError } from "../rpc/rpc-error.ts";
 
 /** How many posted system events `status` keeps until an agent consumes them. */
 export const SYSTEM_EVENT_QUEUE_MAX = 20;
+
+const PRESENCE_FIELDS = [
+  "deviceId", "instanceId", "host", "ip", "mode", "version", "platform", "deviceFamily", "modelIdentifier",
+  "lastInputSeconds", "reason", "roles", "scopes", "tags",
+] as const satisfies readonly (keyof SystemEventParams & keyof PresenceEntry)[];
 
 function status(_params: unknown, { services, session }: MethodContext): StatusSummary {
   const sessionsPath = services.health.snapshot().sessions?.path;
@@ -41,7 +46,9 @@ function status(_params: unknown, { services, session }: MethodContext): StatusS
 function systemEvent(params: SystemEventParams, { services, connection }: MethodContext): { ok: true } {
   const text = params.text.trim();
   if (!text) throw new RpcError(ErrorCodes.INVALID_REQUEST, "text required");
-  const { text: _text, ...fields } = params;
+  const fields: Partial<PresenceEntry> = {};
+  // Copy only presence fields: anything else a client adds must not be rebroadcast to everyone.
+  for (const name of PRESENCE_FIELDS) if (params[name] !== undefined) Object.assign(fields, { [name]: params[name] });
   const key = PresenceRegistry.keyFor(fields, connection.connId);
   services.presence.upsert(key, { ...fields, text, reason: params.reason ?? "system-event" });
   services.systemEvents.push(text);

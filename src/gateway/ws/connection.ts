@@ -13,6 +13,8 @@ export interface SocketData {
   remoteAddress: string;
   /** Loopback peer, loopback Host, and no forwarding headers. */
   isLocal: boolean;
+  /** The upgrade carried an Origin header, i.e. came from a browser page. */
+  fromBrowser: boolean;
   connection?: Connection;
 }
 
@@ -60,6 +62,10 @@ export class Connection {
 
   get isLocal(): boolean {
     return this.ws.data.isLocal;
+  }
+
+  get fromBrowser(): boolean {
+    return this.ws.data.fromBrowser;
   }
 
   bufferedAmount(): number {

@@ -12,7 +12,7 @@ import type { DeviceToken } from "../../store/devices.ts";
 import { scopesCovered } from "../auth/device-pairing.ts";
 import { verifyDeviceSignature, type VerifiedDevice } from "../auth/device-signature-check.ts";
 import { HandshakeError } from "../auth/handshake-error.ts";
-import { checkSharedSecret } from "../auth/shared-secret.ts";
+import { authFailure, checkSharedSecret } from "../auth/shared-secret.ts";
 import type { GatewayServices } from "../services.ts";
 import type { AuthMethod, Connection, Session } from "./connection.ts";
 
@@ -50,17 +50,28 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
 
   let authMethod: AuthMethod;
   let tokenGrant: DeviceToken | null = null;
-  const shared = checkSharedSecret(services.auth.current, params.auth, params.client);
+  const shared = checkSharedSecret(services.auth.current, params.auth, params.client, connection.isLocal);
   if (shared.ok) {
     authMethod = shared.method;
   } else {
-    tokenGrant = device ? services.pairing.matchToken(device.deviceId, role, params.auth?.deviceToken ?? params.auth?.token) : null;
+    const presented = params.auth?.deviceToken ?? params.auth?.token;
+    tokenGrant = device ? services.pairing.matchToken(device.deviceId, role, presented) : null;
     if (!tokenGrant) {
-      const message = params.auth?.deviceToken && device ? "unauthorized: device token mismatch (rotate/reissue device token)" : shared.message;
-      throw HandshakeError.invalid(message, params.auth?.deviceToken && device ? "AUTH_DEVICE_TOKEN_MISMATCH" : shared.code);
+      if (device && params.auth?.deviceToken) {
+        const failure = authFailure("unauthorized: device token mismatch (rotate/reissue device token)", "device_token_mismatch");
+        throw HandshakeError.invalid(failure.message, failure.details);
+      }
+      // A client that holds a device token for this gateway may retry with it.
+      const canRetry = shared.details.authReason === "token_mismatch" && device !== null && !!params.auth?.token;
+      throw HandshakeError.invalid(shared.message, {
+        ...shared.details,
+        canRetryWithDeviceToken: canRetry,
+        ...(canRetry ? { recommendedNextStep: "retry_with_device_token" } : {}),
+      });
     }
     if (!scopesCovered(tokenGrant.scopes, requestedScopes)) {
-      throw HandshakeError.invalid("unauthorized: device token scope mismatch (request only the scopes the token grants)", "AUTH_DEVICE_TOKEN_SCOPE_MISMATCH");
+      const failure = authFailure("unauthorized: device token scope mismatch (request only the scopes the token grants)", "device_token_scope_mismatch");
+      throw HandshakeError.invalid(failure.message, failure.details);
     }
     authMethod = "device-token";
   }
@@ -80,10 +91,9 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
     scopes = requestedScopes;
     deviceToken = services.pairing.ensureToken(device.deviceId, role, scopes);
   } else {
-    // Without a device identity nothing was paired, so off-host clients get read access only;
-    // on loopback a device would have been approved anyway, so the requested scopes stand.
-    scopes = connection.isLocal ? requestedScopes : requestedScopes.filter((s) => s === Scopes.READ);
+    scopes = deviceLessScopes(params, requestedScopes, connection);
   }
+  // Every authenticated operator may at least read, so `health`/`status` always work.
   if (role === "operator" && !scopes.includes(Scopes.READ) && !scopes.includes(Scopes.ADMIN)) scopes = [Scopes.READ, ...scopes];
 
   return {
@@ -99,6 +109,16 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
     },
     deviceToken,
   };
+}
+
+/**
+ * Without a device identity nothing was paired, so requested scopes stand only for the local
+ * CLI and the local backend helper (as in the reference); everyone else may read.
+ */
+function deviceLessScopes(params: ConnectParams, requested: string[], connection: Connection): string[] {
+  const { id, mode } = params.client;
+  const trustedLocal = connection.isLocal && !connection.fromBrowser && ((id === "cli" && mode === "cli") || (id === "gateway-client" && mode === "backend"));
+  return trustedLocal ? requested : [Scopes.READ];
 }
 
 function presenceKeyFor(params: ConnectParams, device: VerifiedDevice | null, connId: string): string {

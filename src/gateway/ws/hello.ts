@@ -1,6 +1,7 @@
 /** Builds `hello-ok` (protocol.md §3.9) for a freshly authenticated connection. */
 import type { HelloAuth, HelloOk } from "../../../protocol/handshake.ts";
 import { events } from "../../../protocol/index.ts";
+import { Scopes } from "../../../protocol/scopes.ts";
 import type { DeviceToken } from "../../store/devices.ts";
 import type { GatewayServices } from "../services.ts";
 import type { Session } from "./connection.ts";
@@ -30,10 +31,11 @@ export function buildHelloOk(
       health: services.health.snapshot(),
       stateVersion: { presence: services.presence.version, health: services.health.version },
       uptimeMs: Math.max(0, services.now() - services.startedAtMs),
-      configPath: services.options.paths.configPath,
-      stateDir: services.options.paths.stateDir,
       sessionDefaults: { defaultAgentId: "main", mainKey: "main", mainSessionKey: "agent:main:main", scope: "per-sender" },
-      authMode: services.auth.current.mode,
+      // Where the gateway keeps its files is for administrators only.
+      ...(session.scopes.includes(Scopes.ADMIN)
+        ? { configPath: services.options.paths.configPath, stateDir: services.options.paths.stateDir, authMode: services.auth.current.mode }
+        : {}),
     },
     // Protocol 3 clients only expect `auth` when a device token was issued.
     ...(v4 || deviceToken ? { auth } : {}),
