@@ -87,19 +87,26 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
   }
 }
 
-/** Resolves with exit code 0 on SIGTERM/SIGINT. SIGUSR1 (in-process restart) is not built yet. */
+/**
+ * Resolves with exit code 0 on SIGTERM/SIGINT, and with 1 after an uncaught error (logged
+ * first, so the file log keeps the evidence; the supervisor then restarts us).
+ * SIGUSR1 (in-process restart) is not built yet.
+ */
 function untilSignal(log: LoggingSystem["root"]): Promise<number> {
   return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      log.info(`received ${signal}`);
-      process.off("SIGTERM", onTerm);
-      process.off("SIGINT", onInt);
-      resolve(0);
-    };
-    const onTerm = () => stop("SIGTERM");
-    const onInt = () => stop("SIGINT");
-    process.on("SIGTERM", onTerm);
-    process.on("SIGINT", onInt);
-    process.on("SIGUSR1", () => log.warn("SIGUSR1 ignored: in-process restart is not available in this build yet"));
+    const handlers: [string, (...args: any[]) => void][] = [
+      ["SIGTERM", () => finish("received SIGTERM", 0)],
+      ["SIGINT", () => finish("received SIGINT", 0)],
+      ["SIGUSR1", () => log.warn("SIGUSR1 ignored: in-process restart is not available in this build yet")],
+      ["uncaughtException", (error: unknown) => finish(error, 1)],
+      ["unhandledRejection", (error: unknown) => finish(error, 1)],
+    ];
+    function finish(cause: unknown, code: number): void {
+      if (code === 0) log.info(cause);
+      else log.fatal("fatal error, stopping:", cause);
+      for (const [event, handler] of handlers) process.off(event, handler);
+      resolve(code);
+    }
+    for (const [event, handler] of handlers) process.on(event, handler);
   });
 }

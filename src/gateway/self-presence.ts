@@ -2,6 +2,8 @@
 import { hostname, networkInterfaces, platform, release } from "node:os";
 import type { PresenceEntry } from "../../protocol/methods/system.ts";
 
+const DEVICE_FAMILIES: Record<string, string> = { linux: "Linux", darwin: "Mac", win32: "Windows" };
+
 function primaryAddress(): string | undefined {
   for (const addresses of Object.values(networkInterfaces())) {
     for (const address of addresses ?? []) if (!address.internal && address.family === "IPv4") return address.address;
@@ -17,6 +19,7 @@ export function selfPresence(version: string, bootId: string): Omit<PresenceEntr
     ...(ip ? { ip } : {}),
     version,
     platform: `${platform()} ${release()}`,
+    deviceFamily: DEVICE_FAMILIES[platform()] ?? platform(),
     mode: "gateway",
     reason: "self",
     instanceId: bootId,
