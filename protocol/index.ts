@@ -6,7 +6,7 @@ import type { Schema } from "./schema-builder.ts";
 import { ErrorShape, EventFrame, RequestFrame, ResponseFrame, StateVersion } from "./frames.ts";
 import { ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot } from "./handshake.ts";
 import {
-  EmptyParams, HealthParams, HealthSummary, HeartbeatEvent, OkResult, PresenceEntry, StatusSummary,
+  ChannelHealth, EmptyParams, HealthParams, HealthSummary, SessionsSummary, HeartbeatEvent, OkResult, PresenceEntry, StatusSummary,
   SystemEventParams,
 } from "./methods/system.ts";
 import { DevicePairResolvedEvent, PresenceEvent, ShutdownEvent, TickEvent } from "./events.ts";
@@ -33,7 +33,7 @@ export const DEVICE_SIGNATURE_SKEW_MS = 10 * 60_000;
 export const definitions = {
   ErrorShape, RequestFrame, ResponseFrame, EventFrame, StateVersion,
   ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot,
-  PresenceEntry, HealthSummary, StatusSummary, HeartbeatEvent, OkResult,
+  PresenceEntry, HealthSummary, SessionsSummary, ChannelHealth, StatusSummary, HeartbeatEvent, OkResult,
   HealthParams, EmptyParams, SystemEventParams,
   TickEvent, PresenceEvent, ShutdownEvent, DevicePairResolvedEvent,
 } satisfies Record<string, Schema>;

@@ -2,6 +2,7 @@
  * Writes protocol/schema/protocol.schema.json from the definitions in protocol/.
  * `--check` fails (exit 1) when the committed file is stale instead of writing it.
  */
+import { writeGenerated } from "./write-generated.ts";
 import { definitions, methods, events, PROTOCOL_VERSIONS } from "../index.ts";
 
 const target = new URL("../schema/protocol.schema.json", import.meta.url).pathname;
@@ -20,19 +21,5 @@ export function renderSchemaBundle(): string {
 }
 
 if (import.meta.main) {
-  const fresh = renderSchemaBundle();
-  const file = Bun.file(target);
-  const current = (await file.exists()) ? await file.text() : "";
-  if (process.argv.includes("--check")) {
-    if (current !== fresh) {
-      console.error(`protocol schema is stale: run \`bun run protocol:gen\` (${target})`);
-      process.exit(1);
-    }
-    console.log("protocol schema is up to date");
-  } else if (current !== fresh) {
-    await Bun.write(target, fresh);
-    console.log(`wrote ${target}`);
-  } else {
-    console.log("protocol schema unchanged");
-  }
+  await writeGenerated(target, renderSchemaBundle(), "protocol schema is", "bun run protocol:gen");
 }

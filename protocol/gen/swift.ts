@@ -3,6 +3,7 @@
  * same bundle `protocol:gen` emits, so the Swift side can never drift from the JSON Schema.
  * `--check` fails (exit 1) when the committed file is stale instead of writing it.
  */
+import { writeGenerated } from "./write-generated.ts";
 import type { JsonSchema } from "../schema-builder.ts";
 import { renderSchemaBundle } from "./schema.ts";
 
@@ -234,19 +235,5 @@ export function renderSwiftModels(
 }
 
 if (import.meta.main) {
-  const fresh = renderSwiftModels();
-  const file = Bun.file(target);
-  const current = (await file.exists()) ? await file.text() : "";
-  if (process.argv.includes("--check")) {
-    if (current !== fresh) {
-      console.error(`swift models are stale: run \`bun run protocol:gen:swift\` (${target})`);
-      process.exit(1);
-    }
-    console.log("swift models are up to date");
-  } else if (current !== fresh) {
-    await Bun.write(target, fresh);
-    console.log(`wrote ${target}`);
-  } else {
-    console.log("swift models unchanged");
-  }
+  await writeGenerated(target, renderSwiftModels(), "swift models are", "bun run protocol:gen:swift");
 }

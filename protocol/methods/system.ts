@@ -21,7 +21,7 @@ export const PresenceEntry = t.object({
 });
 export type PresenceEntry = Static<typeof PresenceEntry>;
 
-const SessionsSummary = t.object({
+export const SessionsSummary = t.object({
   path: t.string(),
   count: t.integer({ minimum: 0 }),
   recent: t.array(t.object({ key: t.string(), updatedAt: t.nullable(t.integer()), age: t.nullable(t.integer()) })),

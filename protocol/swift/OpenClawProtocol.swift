@@ -410,25 +410,25 @@ public struct HealthSummary: Codable, Sendable {
     public let ok: Bool
     public let ts: Int
     public let durationMs: Double
-    public let channels: [String: HealthSummaryChannels]
+    public let channels: [String: ChannelHealth]
     public let channelOrder: [String]
     public let channelLabels: [String: String]
     public let heartbeatSeconds: Int
     public let defaultAgentId: String
     public let agents: [HealthSummaryAgents]
-    public let sessions: HealthSummarySessions
+    public let sessions: SessionsSummary
 
     public init(
         ok: Bool,
         ts: Int,
         durationMs: Double,
-        channels: [String: HealthSummaryChannels],
+        channels: [String: ChannelHealth],
         channelOrder: [String],
         channelLabels: [String: String],
         heartbeatSeconds: Int,
         defaultAgentId: String,
         agents: [HealthSummaryAgents],
-        sessions: HealthSummarySessions
+        sessions: SessionsSummary
     ) {
         self.ok = ok
         self.ts = ts
@@ -443,7 +443,61 @@ public struct HealthSummary: Codable, Sendable {
     }
 }
 
-public struct HealthSummaryChannels: Codable, Sendable {
+public struct HealthSummaryAgents: Codable, Sendable {
+    public let agentId: String
+    public let name: String?
+    public let isDefault: Bool
+    public let heartbeat: HealthSummaryAgentsHeartbeat
+    public let sessions: SessionsSummary
+
+    public init(
+        agentId: String,
+        name: String? = nil,
+        isDefault: Bool,
+        heartbeat: HealthSummaryAgentsHeartbeat,
+        sessions: SessionsSummary
+    ) {
+        self.agentId = agentId
+        self.name = name
+        self.isDefault = isDefault
+        self.heartbeat = heartbeat
+        self.sessions = sessions
+    }
+}
+
+public struct HealthSummaryAgentsHeartbeat: Codable, Sendable {
+    public let enabled: Bool
+
+    public init(enabled: Bool) {
+        self.enabled = enabled
+    }
+}
+
+public struct SessionsSummary: Codable, Sendable {
+    public let path: String
+    public let count: Int
+    public let recent: [SessionsSummaryRecent]
+
+    public init(path: String, count: Int, recent: [SessionsSummaryRecent]) {
+        self.path = path
+        self.count = count
+        self.recent = recent
+    }
+}
+
+public struct SessionsSummaryRecent: Codable, Sendable {
+    public let key: String
+    public let updatedAt: Int?
+    public let age: Int?
+
+    public init(key: String, updatedAt: Int? = nil, age: Int? = nil) {
+        self.key = key
+        self.updatedAt = updatedAt
+        self.age = age
+    }
+}
+
+public struct ChannelHealth: Codable, Sendable {
     public let accountId: String?
     public let configured: Bool?
     public let linked: Bool?
@@ -468,84 +522,6 @@ public struct HealthSummaryChannels: Codable, Sendable {
         self.probe = probe
         self.lastProbeAt = lastProbeAt
         self.accounts = accounts
-    }
-}
-
-public struct HealthSummaryAgents: Codable, Sendable {
-    public let agentId: String
-    public let name: String?
-    public let isDefault: Bool
-    public let heartbeat: HealthSummaryAgentsHeartbeat
-    public let sessions: HealthSummaryAgentsSessions
-
-    public init(
-        agentId: String,
-        name: String? = nil,
-        isDefault: Bool,
-        heartbeat: HealthSummaryAgentsHeartbeat,
-        sessions: HealthSummaryAgentsSessions
-    ) {
-        self.agentId = agentId
-        self.name = name
-        self.isDefault = isDefault
-        self.heartbeat = heartbeat
-        self.sessions = sessions
-    }
-}
-
-public struct HealthSummaryAgentsHeartbeat: Codable, Sendable {
-    public let enabled: Bool
-
-    public init(enabled: Bool) {
-        self.enabled = enabled
-    }
-}
-
-public struct HealthSummaryAgentsSessions: Codable, Sendable {
-    public let path: String
-    public let count: Int
-    public let recent: [HealthSummaryAgentsSessionsRecent]
-
-    public init(path: String, count: Int, recent: [HealthSummaryAgentsSessionsRecent]) {
-        self.path = path
-        self.count = count
-        self.recent = recent
-    }
-}
-
-public struct HealthSummaryAgentsSessionsRecent: Codable, Sendable {
-    public let key: String
-    public let updatedAt: Int?
-    public let age: Int?
-
-    public init(key: String, updatedAt: Int? = nil, age: Int? = nil) {
-        self.key = key
-        self.updatedAt = updatedAt
-        self.age = age
-    }
-}
-
-public struct HealthSummarySessions: Codable, Sendable {
-    public let path: String
-    public let count: Int
-    public let recent: [HealthSummarySessionsRecent]
-
-    public init(path: String, count: Int, recent: [HealthSummarySessionsRecent]) {
-        self.path = path
-        self.count = count
-        self.recent = recent
-    }
-}
-
-public struct HealthSummarySessionsRecent: Codable, Sendable {
-    public let key: String
-    public let updatedAt: Int?
-    public let age: Int?
-
-    public init(key: String, updatedAt: Int? = nil, age: Int? = nil) {
-        self.key = key
-        self.updatedAt = updatedAt
-        self.age = age
     }
 }
 

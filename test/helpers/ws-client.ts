@@ -4,6 +4,7 @@
  */
 import { buildDeviceAuthPayload } from "../../protocol/device-auth.ts";
 import { base64UrlEncode, generateDeviceKeyPair, signEd25519, type DeviceKeyPair } from "../../src/crypto/ed25519.ts";
+import { Condition } from "./condition.ts";
 import { TEST_TOKEN } from "./gateway.ts";
 
 export type Frame = Record<string, any>;
@@ -16,7 +17,7 @@ export interface Closed {
 export class TestClient {
   readonly frames: Frame[] = [];
   readonly raw: string[] = [];
-  private waiters: (() => void)[] = [];
+  private readonly arrivals = new Condition();
   private closeInfo: Closed | null = null;
   private nextId = 1;
 
@@ -43,25 +44,12 @@ export class TestClient {
   }
 
   private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
+    this.arrivals.wake();
   }
 
   /** Waits until `check` returns a value (re-checked on every frame or close). */
-  async waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value !== undefined) return value;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; frames so far: ${this.raw.slice(-5).join(" | ")}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+    return this.arrivals.waitFor(what, check, timeoutMs, () => `; frames so far: ${this.raw.slice(-5).join(" | ")}`);
   }
 
   /** The first frame matching `predicate` not yet taken; it is removed from the queue. */

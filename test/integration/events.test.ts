@@ -4,6 +4,7 @@
  * results, shutdown, and the slow-consumer policy with a hand-rolled raw WebSocket client
  * that stops reading.
  */
+import { Condition } from "../helpers/condition.ts";
 import { describe, expect, test } from "bun:test";
 import type { Socket } from "bun";
 import { hostname } from "node:os";
@@ -375,7 +376,7 @@ class RawWebSocket {
   tcpClosed = false;
   private buffer = Buffer.alloc(0);
   private upgraded = false;
-  private waiters: (() => void)[] = [];
+  private readonly arrivals = new Condition();
   private socket!: Socket<undefined>;
 
   static async open(port: number): Promise<RawWebSocket> {
@@ -435,25 +436,12 @@ class RawWebSocket {
     this.wake();
   }
 
-  private wake(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
+  wake(): void {
+    this.arrivals.wake();
   }
 
-  async waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 5000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = check();
-      if (value !== undefined) return value;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`raw client timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 5000): Promise<T> {
+    return this.arrivals.waitFor(`raw client: ${what}`, check, timeoutMs);
   }
 
   /** Text frames parsed as JSON. */
