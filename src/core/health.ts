@@ -15,45 +15,52 @@ export const DEFAULT_AGENT_ID = "main";
 export interface HealthSources {
   stateDir: string;
   now: () => number;
-  /** Called after each refresh with the new summary and version. */
-  onRefresh: (summary: HealthSummary, version: number) => void;
+  /** Called after each refresh with the new entry and version. */
+  onRefresh: (entry: HealthEntry, version: number) => void;
+}
+
+/** A summary with its serialisation, built once per refresh and shared by every reader. */
+export interface HealthEntry {
+  summary: HealthSummary;
+  json: string;
 }
 
 export class HealthMonitor {
-  private cached: HealthSummary | null = null;
-  private pending: Promise<HealthSummary> | null = null;
+  private cached: HealthEntry | null = null;
+  private pending: Promise<HealthEntry> | null = null;
   /** Bumped on every refresh; reported as `stateVersion.health`. */
   version = 1;
 
   constructor(private readonly sources: HealthSources) {}
 
-  /** The cached summary when fresh, else a new one. `probe` forces a refresh. */
-  async get(probe = false): Promise<HealthSummary> {
+  /** The cached entry when fresh (synchronously), else a new one. `probe` forces a refresh. */
+  get(probe = false): HealthEntry | Promise<HealthEntry> {
     const cached = this.cached;
-    if (!probe && cached && this.sources.now() - cached.ts < HEALTH_CACHE_MS) return cached;
+    if (!probe && cached && this.sources.now() - cached.summary.ts < HEALTH_CACHE_MS) return cached;
     return this.refresh();
   }
 
   /** The last summary without waiting, or an empty object before the first refresh. */
   snapshot(): HealthSummary | Record<string, never> {
-    return this.cached ?? {};
+    return this.cached?.summary ?? {};
   }
 
   /** After a connect: refresh and announce, unless a refresh happened within the last second. */
   refreshSoon(): void {
-    if (this.cached && this.sources.now() - this.cached.ts < 1000) return;
+    if (this.cached && this.sources.now() - this.cached.summary.ts < 1000) return;
     void this.refresh();
   }
 
   /** Builds a new summary and announces it; concurrent callers share one refresh. */
-  refresh(): Promise<HealthSummary> {
+  refresh(): Promise<HealthEntry> {
     this.pending ??= Promise.resolve()
       .then(() => this.build())
       .then((summary) => {
-        this.cached = summary;
+        const entry = { summary, json: JSON.stringify(summary) };
+        this.cached = entry;
         this.version += 1;
-        this.sources.onRefresh(summary, this.version);
-        return summary;
+        this.sources.onRefresh(entry, this.version);
+        return entry;
       })
       .finally(() => {
         this.pending = null;

@@ -23,6 +23,8 @@ import { apiError } from "./http/responses.ts";
 import { routeHttp, type HttpState } from "./http/router.ts";
 import { systemMethods } from "./methods/system.ts";
 import { Dispatcher } from "./rpc/dispatcher.ts";
+import { RawJson } from "./rpc/raw-json.ts";
+import { PresenceAnnouncer } from "./presence-announcer.ts";
 import { selfPresence } from "./self-presence.ts";
 import type { GatewayServices } from "./services.ts";
 import type { SocketData } from "./ws/connection.ts";
@@ -75,9 +77,16 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const health = new HealthMonitor({
     stateDir: options.paths.stateDir,
     now,
-    onRefresh: (summary, version) =>
-      connections.broadcast("health", summary, { dropIfSlow: true, stateVersion: { presence: presence.version, health: version } }),
+    onRefresh: (entry, version) =>
+      connections.broadcast("health", new RawJson(entry.json), { dropIfSlow: true, stateVersion: { presence: presence.version, health: version } }),
   });
+  const presenceAnnouncer = new PresenceAnnouncer(() =>
+    connections.broadcast(
+      "presence",
+      { presence: presence.list() },
+      { dropIfSlow: true, stateVersion: { presence: presence.version, health: health.version } },
+    ),
+  );
   const services: GatewayServices = {
     options,
     auth: { current: options.auth },
@@ -91,6 +100,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     policy,
     handshakeTimeoutMs: init.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
     presence,
+    presenceAnnouncer,
     health,
     connections,
     devices,
@@ -158,6 +168,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   async function stop(reason = "gateway stopping", restartExpectedMs: number | null = null): Promise<void> {
     state.ready = false;
     for (const timer of timers.splice(0)) clearInterval(timer);
+    presenceAnnouncer.cancel();
     connections.broadcast("shutdown", { reason, restartExpectedMs });
     for (const connection of [...connections.all()]) connection.close(CloseCodes.SERVICE_RESTART, "service restart");
     const running = server;

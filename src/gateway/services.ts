@@ -10,6 +10,7 @@ import type { Logger } from "../log/logger.ts";
 import type { Redactor } from "../log/redact.ts";
 import type { DeviceStore } from "../store/devices.ts";
 import type { DevicePairing } from "./auth/device-pairing.ts";
+import type { PresenceAnnouncer } from "./presence-announcer.ts";
 import type { ConnectionRegistry } from "./ws/connection-registry.ts";
 
 export interface GatewayServices {
@@ -27,6 +28,8 @@ export interface GatewayServices {
   readonly policy: Readonly<Policy>;
   readonly handshakeTimeoutMs: number;
   readonly presence: PresenceRegistry;
+  /** Batches `presence` events; call after every presence change. */
+  readonly presenceAnnouncer: PresenceAnnouncer;
   readonly health: HealthMonitor;
   readonly connections: ConnectionRegistry;
   readonly devices: DeviceStore;

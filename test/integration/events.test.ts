@@ -141,6 +141,23 @@ describe("presence", () => {
     watcher.client.close();
   });
 
+  test("a burst of connects is announced in a batch, not one list per connect", async () => {
+    await using gw = await startTestGateway();
+    const observer = await connectClient(gw.url, { client: { mode: "cli" } });
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => connectClient(gw.url, { client: { mode: "ui", instanceId: `burst-${i}` } })),
+    );
+    const last = await observer.client.waitFor("a presence event listing the whole burst", () =>
+      allEvents(observer.client).find(
+        (f) => f.event === "presence" && Array.from({ length: 8 }, (_, i) => `burst-${i}`).every((id) => f.payload.presence.some((e: Frame) => e.instanceId === id)),
+      ),
+    );
+    expect(last.stateVersion.presence).toBeGreaterThanOrEqual(9);
+    expect(allEvents(observer.client).filter((f) => f.event === "presence").length).toBeLessThan(8);
+    for (const c of burst) c.client.close();
+    observer.client.close();
+  });
+
   test("cli clients are not tracked and cause no presence broadcast", async () => {
     await using gw = await startTestGateway();
     const watcher = await connectClient(gw.url, { client: { mode: "cli" } });
@@ -507,8 +524,10 @@ describe("slow consumer", () => {
       const res = await normal.client.rpc("system-event", { text: `${i}:${"p".repeat(4000)}`, instanceId: `flood-${i}` });
       expect(res.ok).toBe(true);
     }
-    const presenceEvents = allEvents(normal.client).filter((f) => f.event === "presence");
-    expect(presenceEvents.length).toBe(floods);
+    // Presence changes are batched: the normal client gets an event that includes the last one.
+    await normal.client.waitFor("the batched presence event", () =>
+      allEvents(normal.client).find((f) => f.event === "presence" && f.payload.presence.some((e: Frame) => e.instanceId === `flood-${floods - 1}`)),
+    );
     expect(slowConnection.closed).toBe(false);
     expect(registry.size).toBe(2);
     expect(slowConnection.bufferedAmount()).toBeLessThanOrEqual(backlog);

@@ -3,7 +3,7 @@
  * an object), the caller gets one masked UNAVAILABLE response and the details go to the log.
  */
 import { expect, test } from "bun:test";
-import { createLogging } from "../../src/log/logger.ts";
+import { createLogging, silentLogger } from "../../src/log/logger.ts";
 import { Redactor } from "../../src/log/redact.ts";
 import { Dispatcher, type MethodContext } from "../../src/gateway/rpc/dispatcher.ts";
 import { RpcError } from "../../src/gateway/rpc/rpc-error.ts";
@@ -28,6 +28,14 @@ for (const [name, value] of [["an Error", () => new Error("disk on fire")], ["a 
     expect(h.lines.some((line) => line.includes("method health failed"))).toBe(true);
   });
 }
+
+test("a handler whose promise rejects with a non-Error gets the same masked response", async () => {
+  const h = harness(() => "unused");
+  const dispatcher = new Dispatcher({ ...systemMethods, health: () => Promise.reject("late failure") }, silentLogger());
+  dispatcher.dispatch("r3", "health", {}, h.ctx);
+  await Bun.sleep(1);
+  expect(h.sent).toEqual([{ id: "r3", ok: false, error: { code: "UNAVAILABLE", message: "internal error" } }]);
+});
 
 test("an RpcError passes through with its code, message and details", async () => {
   const h = harness(() => new RpcError("INVALID_REQUEST", "bad thing", { field: "x" }, { retryable: true, retryAfterMs: 5 }));

@@ -4,6 +4,7 @@ import { ErrorCodes } from "../../../protocol/errors.ts";
 import { DEFAULT_AGENT_ID } from "../../core/health.ts";
 import { PresenceRegistry } from "../../core/presence.ts";
 import type { MethodContext, MethodHandlers } from "../rpc/dispatcher.ts";
+import { RawJson } from "../rpc/raw-json.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 
 /** How many posted system events `status` keeps until an agent consumes them. */
@@ -53,16 +54,15 @@ function systemEvent(params: SystemEventParams, { services, connection }: Method
   services.presence.upsert(key, { ...fields, text, reason: params.reason ?? "system-event" });
   services.systemEvents.push(text);
   if (services.systemEvents.length > SYSTEM_EVENT_QUEUE_MAX) services.systemEvents.shift();
-  services.connections.broadcast(
-    "presence",
-    { presence: services.presence.list() },
-    { dropIfSlow: true, stateVersion: { presence: services.presence.version, health: services.health.version } },
-  );
+  services.presenceAnnouncer.announce();
   return { ok: true };
 }
 
 export const systemMethods: MethodHandlers = {
-  health: (params: HealthParams, { services }) => services.health.get(params.probe === true),
+  health: (params: HealthParams, { services }) => {
+    const entry = services.health.get(params.probe === true);
+    return entry instanceof Promise ? entry.then((e) => new RawJson(e.json)) : new RawJson(entry.json);
+  },
   status,
   "system-presence": (_params, { services }) => services.presence.list(),
   "system-event": systemEvent,

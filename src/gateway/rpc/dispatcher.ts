@@ -34,21 +34,35 @@ export class Dispatcher {
     return [...this.handlers.keys()];
   }
 
-  async dispatch(id: string, method: string, rawParams: unknown, ctx: MethodContext): Promise<void> {
+  /** Runs a request and sends its response; synchronous handlers answer without a promise hop. */
+  dispatch(id: string, method: string, rawParams: unknown, ctx: MethodContext): void {
+    let result: unknown;
     try {
-      const payload = await this.run(method, rawParams, ctx);
-      ctx.connection.respond(id, payload ?? null);
+      result = this.run(method, rawParams, ctx);
     } catch (error) {
-      if (error instanceof RpcError) {
-        ctx.connection.respondError(id, error.toShape());
-        return;
-      }
-      this.log.error(`method ${method} failed:`, error);
-      ctx.connection.respondError(id, { code: ErrorCodes.UNAVAILABLE, message: "internal error" });
+      this.fail(id, method, error, ctx);
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (payload) => ctx.connection.respond(id, payload ?? null),
+        (error) => this.fail(id, method, error, ctx),
+      );
+    } else {
+      ctx.connection.respond(id, result ?? null);
     }
   }
 
-  private async run(method: string, rawParams: unknown, ctx: MethodContext): Promise<unknown> {
+  private fail(id: string, method: string, error: unknown, ctx: MethodContext): void {
+    if (error instanceof RpcError) {
+      ctx.connection.respondError(id, error.toShape());
+      return;
+    }
+    this.log.error(`method ${method} failed:`, error);
+    ctx.connection.respondError(id, { code: ErrorCodes.UNAVAILABLE, message: "internal error" });
+  }
+
+  private run(method: string, rawParams: unknown, ctx: MethodContext): unknown {
     if (method === "connect") throw new RpcError(ErrorCodes.INVALID_REQUEST, "connect is only valid as the first request");
     const handler = this.handlers.get(method);
     if (!handler) throw new RpcError(ErrorCodes.INVALID_REQUEST, `unknown method: ${method}`);

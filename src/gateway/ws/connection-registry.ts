@@ -6,6 +6,7 @@
 import { CloseCodes } from "../../../protocol/errors.ts";
 import type { StateVersion } from "../../../protocol/frames.ts";
 import { PAIRING_EVENTS, Scopes } from "../../../protocol/scopes.ts";
+import { RawJson } from "../rpc/raw-json.ts";
 import type { Connection, Session } from "./connection.ts";
 
 export interface BroadcastOptions {
@@ -45,8 +46,9 @@ export class ConnectionRegistry {
     return this.connections;
   }
 
+  /** Sends to every authenticated connection allowed to see `event`; pass RawJson to skip serialising. */
   broadcast(event: string, payload: unknown, options: BroadcastOptions = {}): void {
-    const payloadJson = JSON.stringify(payload ?? null);
+    const payloadJson = payload instanceof RawJson ? payload.text : JSON.stringify(payload ?? null);
     for (const connection of this.authenticated()) {
       if (!mayReceive(event, connection.session!)) continue;
       if (connection.bufferedAmount() > this.maxBufferedBytes) {

@@ -6,6 +6,7 @@ import type { ServerWebSocket } from "bun";
 import { CLOSE_REASON_MAX_BYTES } from "../../../protocol/errors.ts";
 import type { ErrorShape, StateVersion } from "../../../protocol/frames.ts";
 import type { ClientInfo } from "../../../protocol/handshake.ts";
+import { RawJson } from "../rpc/raw-json.ts";
 
 /** What the HTTP upgrade learned about the peer, attached to the Bun socket. */
 export interface SocketData {
@@ -77,7 +78,8 @@ export class Connection {
   }
 
   respond(id: string, payload: unknown): void {
-    this.sendRaw(JSON.stringify({ type: "res", id, ok: true, payload }));
+    if (payload instanceof RawJson) this.sendRaw(`{"type":"res","id":${JSON.stringify(id)},"ok":true,"payload":${payload.text}}`);
+    else this.sendRaw(JSON.stringify({ type: "res", id, ok: true, payload }));
   }
 
   respondError(id: string, error: ErrorShape, payload?: unknown): void {

@@ -32,14 +32,6 @@ function frameId(value: unknown): string {
 export function createSocketHandlers(services: GatewayServices, dispatcher: Dispatcher): WebSocketHandler<SocketData> {
   const { connections, presence, health, log } = services;
 
-  function broadcastPresence(): void {
-    connections.broadcast(
-      "presence",
-      { presence: presence.list() },
-      { dropIfSlow: true, stateVersion: { presence: presence.version, health: health.version } },
-    );
-  }
-
   function handshake(connection: Connection, text: string): void {
     if (Buffer.byteLength(text) > MAX_PREAUTH_FRAME_BYTES) {
       connection.close(CloseCodes.MESSAGE_TOO_BIG, "payload too large");
@@ -81,7 +73,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
           },
           { live: true },
         );
-        broadcastPresence();
+        services.presenceAnnouncer.announce();
       }
       health.refreshSoon();
     } catch (error) {
@@ -109,7 +101,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       return;
     }
     const { id, method, params } = frame.value;
-    void dispatcher.dispatch(id, method, params, { connection, session: connection.session!, services });
+    dispatcher.dispatch(id, method, params, { connection, session: connection.session!, services });
   }
 
   return {
@@ -146,7 +138,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       const key = connection.session?.presenceKey;
       if (key) {
         presence.disconnected(key);
-        broadcastPresence();
+        services.presenceAnnouncer.announce();
       }
     },
   };
