@@ -76,7 +76,7 @@ const sequential = (url: string, auth: LoadRequest["auth"]) =>
 say("gateway (in-process) …");
 const gw = await startTestGateway();
 // What the `health` RPC returns, so the echo servers answer with the same bytes.
-const healthPayload = await gw.gateway.services.health.get(false);
+const healthPayload = (await gw.gateway.services.health.get(false)).summary;
 const echoJson = startEchoServer(healthPayload, "json");
 const echoRaw = startEchoServer(healthPayload, "raw");
 const runs = { ours: [] as Pipeline[], json: [] as Pipeline[], raw: [] as Pipeline[], oursSeq: [] as Percentiles[], jsonSeq: [] as Percentiles[] };
