@@ -1,36 +1,21 @@
 /** `openclaw gateway [run]`: start the gateway in the foreground. */
 import { defineCommand } from "citty";
 import { runGateway } from "../gateway/run-gateway.ts";
-import { CliError } from "./cli-error.ts";
+import { setExitCode } from "./exit-code.ts";
 import { globalFlags } from "./global-flags.ts";
-
-export const runArgs = {
-  port: { type: "string", description: "Port for WebSocket + HTTP (default: OPENCLAW_GATEWAY_PORT, gateway.port, 18789)" },
-  verbose: { type: "boolean", description: "Debug and trace logs on stdout", default: false },
-  force: { type: "boolean", description: "Stop whatever listens on the port first (uses lsof)", default: false },
-  "allow-unconfigured": { type: "boolean", description: "Start even when gateway.mode is not \"local\"", default: false },
-} as const;
-
-export function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new CliError(`invalid --port ${value}: use a number from 0 to 65535`);
-  return port;
-}
-
-/** Set by the run command; main exits with it once the gateway has stopped. */
-export let gatewayExitCode = 0;
+import { parsePort, runArgs } from "./gateway-run-args.ts";
 
 export default defineCommand({
   meta: { name: "run", description: "Run the gateway in the foreground" },
   args: runArgs,
   async run({ args }) {
-    gatewayExitCode = await runGateway({
+    const code = await runGateway({
       flags: globalFlags(),
       port: parsePort(args.port),
       verbose: args.verbose,
       force: args.force,
       allowUnconfigured: args["allow-unconfigured"],
     });
+    setExitCode(code);
   },
 });

@@ -1,6 +1,6 @@
 /** `openclaw gateway …`: run the gateway (default) or talk to a running one. */
 import { defineCommand } from "citty";
-import { runArgs } from "./gateway-run.ts";
+import { runArgs } from "./gateway-run-args.ts";
 
 export default defineCommand({
   meta: { name: "gateway", description: "Run the gateway, or call a running one" },

@@ -2,6 +2,7 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
 import { VERSION } from "../version.ts";
 import { CliError } from "./cli-error.ts";
+import { exitCode } from "./exit-code.ts";
 import { extractGlobalFlags, setGlobalFlags } from "./global-flags.ts";
 
 const main = defineCommand({
@@ -46,8 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
   try {
     await runCommand(main, { rawArgs: rest });
-    const { gatewayExitCode } = await import("./gateway-run.ts");
-    return gatewayExitCode;
+    return exitCode();
   } catch (error) {
     if (error instanceof CliError) {
       process.stderr.write(`error: ${error.message}\n`);
