@@ -178,6 +178,13 @@ describe("signals", () => {
     expect((await client.challenge()).payload.nonce).toBeString();
     client.close();
   });
+  test("--force without lsof fails fast and says why", async () => {
+    const h = await home();
+    await writeConfig(h, { gateway: { mode: "local", auth: { token: TOKEN } } });
+    const result = await runCli(["gateway", "--port", "0", "--force"], { home: h, env: { PATH: "/nonexistent", OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("--force needs lsof, which is not installed; stop the process on port 0 yourself or install lsof");
+  });
 });
 
 describe("file log", () => {
