@@ -10,6 +10,15 @@ import {
   SystemEventParams,
 } from "./methods/system.ts";
 import { DevicePairResolvedEvent, PresenceEvent, ShutdownEvent, TickEvent } from "./events.ts";
+import {
+  NodeEventParams, NodeIdParams, NodeInfo, NodeInvokeParams, NodeInvokeRequestEvent, NodeInvokeResult,
+  NodeInvokeResultParams, NodeListResult, NodePairRequestParams, NodePairResolvedEvent, NodePairVerifyParams,
+  NodeRenameParams, RequestIdParams,
+} from "./methods/nodes.ts";
+import {
+  DeviceIdParams, DevicePairListResult, DevicePairRequest, DeviceTokenRevokeParams, DeviceTokenRotateParams,
+  DeviceTokenRotateResult, PairedDeviceInfo,
+} from "./methods/devices.ts";
 
 /** Protocol versions this gateway speaks, oldest first. */
 export const PROTOCOL_VERSIONS = [3, 4] as const;
@@ -36,6 +45,11 @@ export const definitions = {
   PresenceEntry, HealthSummary, SessionsSummary, ChannelHealth, StatusSummary, HeartbeatEvent, OkResult,
   HealthParams, EmptyParams, SystemEventParams,
   TickEvent, PresenceEvent, ShutdownEvent, DevicePairResolvedEvent,
+  NodeInfo, NodeListResult, NodeIdParams, NodeRenameParams, NodeInvokeParams, NodeInvokeResult, NodeInvokeRequestEvent,
+  NodeInvokeResultParams, NodeEventParams, NodePairRequestParams, RequestIdParams, NodePairVerifyParams,
+  NodePairResolvedEvent,
+  DeviceIdParams, DeviceTokenRotateParams, DeviceTokenRevokeParams, PairedDeviceInfo, DevicePairRequest,
+  DevicePairListResult, DeviceTokenRotateResult,
 } satisfies Record<string, Schema>;
 export type DefinitionName = keyof typeof definitions;
 
@@ -51,6 +65,23 @@ export const methods = {
   "system-presence": { params: "EmptyParams" },
   "system-event": { params: "SystemEventParams" },
   "last-heartbeat": { params: "EmptyParams" },
+  "node.list": { params: "EmptyParams" },
+  "node.describe": { params: "NodeIdParams" },
+  "node.rename": { params: "NodeRenameParams" },
+  "node.invoke": { params: "NodeInvokeParams" },
+  "node.invoke.result": { params: "NodeInvokeResultParams" },
+  "node.event": { params: "NodeEventParams" },
+  "node.pair.request": { params: "NodePairRequestParams" },
+  "node.pair.list": { params: "EmptyParams" },
+  "node.pair.approve": { params: "RequestIdParams" },
+  "node.pair.reject": { params: "RequestIdParams" },
+  "node.pair.verify": { params: "NodePairVerifyParams" },
+  "device.pair.list": { params: "EmptyParams" },
+  "device.pair.approve": { params: "RequestIdParams" },
+  "device.pair.reject": { params: "RequestIdParams" },
+  "device.pair.remove": { params: "DeviceIdParams" },
+  "device.token.rotate": { params: "DeviceTokenRotateParams" },
+  "device.token.revoke": { params: "DeviceTokenRevokeParams" },
 } as const satisfies Record<string, MethodContract>;
 export type MethodName = keyof typeof methods;
 
@@ -58,6 +89,7 @@ export type MethodName = keyof typeof methods;
 export const events = [
   "connect.challenge", "tick", "presence", "health", "shutdown",
   "device.pair.requested", "device.pair.resolved",
+  "node.invoke.request", "node.pair.requested", "node.pair.resolved",
 ] as const;
 export type EventName = (typeof events)[number];
 

@@ -795,6 +795,456 @@ public enum DevicePairResolvedEventDecision: String, Codable, Sendable {
     case rejected
 }
 
+public struct NodeInfo: Codable, Sendable {
+    public let nodeId: String
+    public let displayName: String?
+    public let platform: String?
+    public let version: String?
+    public let coreVersion: String?
+    public let uiVersion: String?
+    public let deviceFamily: String?
+    public let modelIdentifier: String?
+    public let remoteIp: String?
+    public let caps: [String]
+    public let commands: [String]
+    public let pathEnv: String?
+    public let permissions: [String: Bool]?
+    public let connectedAtMs: Int?
+    public let paired: Bool
+    public let connected: Bool
+
+    public init(
+        nodeId: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        version: String? = nil,
+        coreVersion: String? = nil,
+        uiVersion: String? = nil,
+        deviceFamily: String? = nil,
+        modelIdentifier: String? = nil,
+        remoteIp: String? = nil,
+        caps: [String],
+        commands: [String],
+        pathEnv: String? = nil,
+        permissions: [String: Bool]? = nil,
+        connectedAtMs: Int? = nil,
+        paired: Bool,
+        connected: Bool
+    ) {
+        self.nodeId = nodeId
+        self.displayName = displayName
+        self.platform = platform
+        self.version = version
+        self.coreVersion = coreVersion
+        self.uiVersion = uiVersion
+        self.deviceFamily = deviceFamily
+        self.modelIdentifier = modelIdentifier
+        self.remoteIp = remoteIp
+        self.caps = caps
+        self.commands = commands
+        self.pathEnv = pathEnv
+        self.permissions = permissions
+        self.connectedAtMs = connectedAtMs
+        self.paired = paired
+        self.connected = connected
+    }
+}
+
+public struct NodeListResult: Codable, Sendable {
+    public let ts: Int
+    public let nodes: [NodeInfo]
+
+    public init(ts: Int, nodes: [NodeInfo]) {
+        self.ts = ts
+        self.nodes = nodes
+    }
+}
+
+public struct NodeIdParams: Codable, Sendable {
+    public let nodeId: String
+
+    public init(nodeId: String) {
+        self.nodeId = nodeId
+    }
+}
+
+public struct NodeRenameParams: Codable, Sendable {
+    public let nodeId: String
+    public let displayName: String
+
+    public init(nodeId: String, displayName: String) {
+        self.nodeId = nodeId
+        self.displayName = displayName
+    }
+}
+
+public struct NodeInvokeParams: Codable, Sendable {
+    public let nodeId: String
+    public let command: String
+    public let params: AnyCodable?
+    public let timeoutMs: Int?
+    public let idempotencyKey: String
+
+    public init(
+        nodeId: String,
+        command: String,
+        params: AnyCodable? = nil,
+        timeoutMs: Int? = nil,
+        idempotencyKey: String
+    ) {
+        self.nodeId = nodeId
+        self.command = command
+        self.params = params
+        self.timeoutMs = timeoutMs
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+public struct NodeInvokeResult: Codable, Sendable {
+    public let ok: Bool
+    public let nodeId: String
+    public let command: String
+    public let payload: AnyCodable
+    public let payloadJSON: String?
+
+    public init(ok: Bool = true, nodeId: String, command: String, payload: AnyCodable, payloadJSON: String? = nil) {
+        self.ok = ok
+        self.nodeId = nodeId
+        self.command = command
+        self.payload = payload
+        self.payloadJSON = payloadJSON
+    }
+}
+
+public struct NodeInvokeRequestEvent: Codable, Sendable {
+    public let id: String
+    public let nodeId: String
+    public let command: String
+    public let paramsJSON: String?
+    public let timeoutMs: Int?
+    public let idempotencyKey: String?
+
+    public init(
+        id: String,
+        nodeId: String,
+        command: String,
+        paramsJSON: String? = nil,
+        timeoutMs: Int? = nil,
+        idempotencyKey: String? = nil
+    ) {
+        self.id = id
+        self.nodeId = nodeId
+        self.command = command
+        self.paramsJSON = paramsJSON
+        self.timeoutMs = timeoutMs
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+public struct NodeInvokeResultParams: Codable, Sendable {
+    public let id: String
+    public let nodeId: String
+    public let ok: Bool
+    public let payload: AnyCodable?
+    public let payloadJSON: String?
+    public let error: NodeInvokeResultParamsError?
+
+    public init(
+        id: String,
+        nodeId: String,
+        ok: Bool,
+        payload: AnyCodable? = nil,
+        payloadJSON: String? = nil,
+        error: NodeInvokeResultParamsError? = nil
+    ) {
+        self.id = id
+        self.nodeId = nodeId
+        self.ok = ok
+        self.payload = payload
+        self.payloadJSON = payloadJSON
+        self.error = error
+    }
+}
+
+public struct NodeInvokeResultParamsError: Codable, Sendable {
+    public let code: String?
+    public let message: String?
+
+    public init(code: String? = nil, message: String? = nil) {
+        self.code = code
+        self.message = message
+    }
+}
+
+public struct NodeEventParams: Codable, Sendable {
+    public let event: String
+    public let payload: AnyCodable?
+    public let payloadJSON: String?
+
+    public init(event: String, payload: AnyCodable? = nil, payloadJSON: String? = nil) {
+        self.event = event
+        self.payload = payload
+        self.payloadJSON = payloadJSON
+    }
+}
+
+public struct NodePairRequestParams: Codable, Sendable {
+    public let nodeId: String
+    public let displayName: String?
+    public let platform: String?
+    public let version: String?
+    public let coreVersion: String?
+    public let uiVersion: String?
+    public let deviceFamily: String?
+    public let modelIdentifier: String?
+    public let caps: [String]?
+    public let commands: [String]?
+    public let remoteIp: String?
+    public let silent: Bool?
+
+    public init(
+        nodeId: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        version: String? = nil,
+        coreVersion: String? = nil,
+        uiVersion: String? = nil,
+        deviceFamily: String? = nil,
+        modelIdentifier: String? = nil,
+        caps: [String]? = nil,
+        commands: [String]? = nil,
+        remoteIp: String? = nil,
+        silent: Bool? = nil
+    ) {
+        self.nodeId = nodeId
+        self.displayName = displayName
+        self.platform = platform
+        self.version = version
+        self.coreVersion = coreVersion
+        self.uiVersion = uiVersion
+        self.deviceFamily = deviceFamily
+        self.modelIdentifier = modelIdentifier
+        self.caps = caps
+        self.commands = commands
+        self.remoteIp = remoteIp
+        self.silent = silent
+    }
+}
+
+public struct RequestIdParams: Codable, Sendable {
+    public let requestId: String
+
+    public init(requestId: String) {
+        self.requestId = requestId
+    }
+}
+
+public struct NodePairVerifyParams: Codable, Sendable {
+    public let nodeId: String
+    public let token: String
+
+    public init(nodeId: String, token: String) {
+        self.nodeId = nodeId
+        self.token = token
+    }
+}
+
+public struct NodePairResolvedEvent: Codable, Sendable {
+    public let requestId: String
+    public let nodeId: String
+    public let decision: NodePairResolvedEventDecision
+    public let ts: Int
+
+    public init(requestId: String, nodeId: String, decision: NodePairResolvedEventDecision, ts: Int) {
+        self.requestId = requestId
+        self.nodeId = nodeId
+        self.decision = decision
+        self.ts = ts
+    }
+}
+
+public enum NodePairResolvedEventDecision: String, Codable, Sendable {
+    case approved
+    case rejected
+    case expired
+}
+
+public struct DeviceIdParams: Codable, Sendable {
+    public let deviceId: String
+
+    public init(deviceId: String) {
+        self.deviceId = deviceId
+    }
+}
+
+public struct DeviceTokenRotateParams: Codable, Sendable {
+    public let deviceId: String
+    public let role: String
+    public let scopes: [String]?
+
+    public init(deviceId: String, role: String, scopes: [String]? = nil) {
+        self.deviceId = deviceId
+        self.role = role
+        self.scopes = scopes
+    }
+}
+
+public struct DeviceTokenRevokeParams: Codable, Sendable {
+    public let deviceId: String
+    public let role: String
+
+    public init(deviceId: String, role: String) {
+        self.deviceId = deviceId
+        self.role = role
+    }
+}
+
+public struct PairedDeviceInfo: Codable, Sendable {
+    public let deviceId: String
+    public let publicKey: String
+    public let displayName: String?
+    public let platform: String?
+    public let clientId: String?
+    public let clientMode: String?
+    public let roles: [String]
+    public let scopes: [String]
+    public let remoteIp: String?
+    public let tokens: [PairedDeviceInfoTokens]
+    public let createdAtMs: Int
+    public let approvedAtMs: Int
+
+    public init(
+        deviceId: String,
+        publicKey: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        clientId: String? = nil,
+        clientMode: String? = nil,
+        roles: [String],
+        scopes: [String],
+        remoteIp: String? = nil,
+        tokens: [PairedDeviceInfoTokens],
+        createdAtMs: Int,
+        approvedAtMs: Int
+    ) {
+        self.deviceId = deviceId
+        self.publicKey = publicKey
+        self.displayName = displayName
+        self.platform = platform
+        self.clientId = clientId
+        self.clientMode = clientMode
+        self.roles = roles
+        self.scopes = scopes
+        self.remoteIp = remoteIp
+        self.tokens = tokens
+        self.createdAtMs = createdAtMs
+        self.approvedAtMs = approvedAtMs
+    }
+}
+
+public struct PairedDeviceInfoTokens: Codable, Sendable {
+    public let role: String
+    public let scopes: [String]
+    public let createdAtMs: Int
+    public let rotatedAtMs: Int?
+    public let revokedAtMs: Int?
+    public let lastUsedAtMs: Int?
+
+    public init(
+        role: String,
+        scopes: [String],
+        createdAtMs: Int,
+        rotatedAtMs: Int? = nil,
+        revokedAtMs: Int? = nil,
+        lastUsedAtMs: Int? = nil
+    ) {
+        self.role = role
+        self.scopes = scopes
+        self.createdAtMs = createdAtMs
+        self.rotatedAtMs = rotatedAtMs
+        self.revokedAtMs = revokedAtMs
+        self.lastUsedAtMs = lastUsedAtMs
+    }
+}
+
+public struct DevicePairRequest: Codable, Sendable {
+    public let requestId: String
+    public let deviceId: String
+    public let publicKey: String
+    public let displayName: String?
+    public let platform: String?
+    public let clientId: String?
+    public let clientMode: String?
+    public let role: String
+    public let roles: [String]
+    public let scopes: [String]
+    public let remoteIp: String?
+    public let silent: Bool
+    public let isRepair: Bool
+    public let reason: String
+    public let ts: Int
+
+    public init(
+        requestId: String,
+        deviceId: String,
+        publicKey: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        clientId: String? = nil,
+        clientMode: String? = nil,
+        role: String,
+        roles: [String],
+        scopes: [String],
+        remoteIp: String? = nil,
+        silent: Bool,
+        isRepair: Bool,
+        reason: String,
+        ts: Int
+    ) {
+        self.requestId = requestId
+        self.deviceId = deviceId
+        self.publicKey = publicKey
+        self.displayName = displayName
+        self.platform = platform
+        self.clientId = clientId
+        self.clientMode = clientMode
+        self.role = role
+        self.roles = roles
+        self.scopes = scopes
+        self.remoteIp = remoteIp
+        self.silent = silent
+        self.isRepair = isRepair
+        self.reason = reason
+        self.ts = ts
+    }
+}
+
+public struct DevicePairListResult: Codable, Sendable {
+    public let pending: [DevicePairRequest]
+    public let paired: [PairedDeviceInfo]
+
+    public init(pending: [DevicePairRequest], paired: [PairedDeviceInfo]) {
+        self.pending = pending
+        self.paired = paired
+    }
+}
+
+public struct DeviceTokenRotateResult: Codable, Sendable {
+    public let deviceId: String
+    public let role: String
+    public let token: String
+    public let scopes: [String]
+    public let rotatedAtMs: Int
+
+    public init(deviceId: String, role: String, token: String, scopes: [String], rotatedAtMs: Int) {
+        self.deviceId = deviceId
+        self.role = role
+        self.token = token
+        self.scopes = scopes
+        self.rotatedAtMs = rotatedAtMs
+    }
+}
+
 /// Any JSON value; used for `unknown` fields and unions Swift cannot model directly.
 public enum AnyCodable: Codable, Sendable, Equatable {
     case null
