@@ -16,12 +16,17 @@ import { silentLogger, type LoggingSystem } from "../log/logger.ts";
 import { Redactor } from "../log/redact.ts";
 import { openStore } from "../store/database.ts";
 import { DeviceStore } from "../store/devices.ts";
+import { NodeStore } from "../store/nodes.ts";
+import { IdempotencyCache } from "../core/idempotency.ts";
+import { NodeInvoker } from "../core/node-invoker.ts";
+import { NodeRegistry } from "../core/node-registry.ts";
+import { RpcError } from "./rpc/rpc-error.ts";
 import { VERSION } from "../version.ts";
 import { DevicePairing } from "./auth/device-pairing.ts";
 import { hostAllowed, describePeer, originAllowed } from "./http/peer.ts";
 import { apiError } from "./http/responses.ts";
 import { routeHttp, type HttpState } from "./http/router.ts";
-import { systemMethods } from "./methods/system.ts";
+import { methodHandlers } from "./methods/registry.ts";
 import { Dispatcher } from "./rpc/dispatcher.ts";
 import { RawJson } from "./rpc/raw-json.ts";
 import { PresenceAnnouncer } from "./presence-announcer.ts";
@@ -71,6 +76,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const bootId = crypto.randomUUID();
   const db = openStore(options.paths.stateDir);
   const devices = new DeviceStore(db);
+  const invoker = new NodeInvoker();
   const connections = new ConnectionRegistry(policy.maxBufferedBytes);
   const self = selfPresence(init.options.version ?? VERSION, bootId);
   const presence = new PresenceRegistry(() => ({ ...self, ts: now() }), now);
@@ -104,11 +110,15 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     health,
     connections,
     devices,
+    nodeStore: new NodeStore(db),
+    nodes: new NodeRegistry(),
+    invoker,
+    idempotency: new IdempotencyCache(db, now, (error): error is RpcError => error instanceof RpcError),
     pairing: new DevicePairing(devices, (event, payload) => connections.broadcast(event, payload), now),
     systemEvents: [],
     listening: null,
   };
-  const dispatcher = new Dispatcher(systemMethods, log.withTag("rpc"));
+  const dispatcher = new Dispatcher(methodHandlers, log.withTag("rpc"));
   const websocket = createSocketHandlers(services, dispatcher);
   const state: HttpState = { ready: false };
   const gatewayConfig = options.config.gateway ?? {};
@@ -169,6 +179,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     state.ready = false;
     for (const timer of timers.splice(0)) clearInterval(timer);
     presenceAnnouncer.cancel();
+    invoker.cancelAll();
     connections.broadcast("shutdown", { reason, restartExpectedMs });
     for (const connection of [...connections.all()]) connection.close(CloseCodes.SERVICE_RESTART, "service restart");
     const running = server;

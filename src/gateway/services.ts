@@ -8,7 +8,11 @@ import type { HealthMonitor } from "../core/health.ts";
 import type { PresenceRegistry } from "../core/presence.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Redactor } from "../log/redact.ts";
+import type { IdempotencyCache } from "../core/idempotency.ts";
+import type { NodeInvoker } from "../core/node-invoker.ts";
+import type { NodeRegistry } from "../core/node-registry.ts";
 import type { DeviceStore } from "../store/devices.ts";
+import type { NodeStore } from "../store/nodes.ts";
 import type { DevicePairing } from "./auth/device-pairing.ts";
 import type { PresenceAnnouncer } from "./presence-announcer.ts";
 import type { ConnectionRegistry } from "./ws/connection-registry.ts";
@@ -33,6 +37,10 @@ export interface GatewayServices {
   readonly health: HealthMonitor;
   readonly connections: ConnectionRegistry;
   readonly devices: DeviceStore;
+  readonly nodeStore: NodeStore;
+  readonly nodes: NodeRegistry;
+  readonly invoker: NodeInvoker;
+  readonly idempotency: IdempotencyCache;
   readonly pairing: DevicePairing;
   /** System events posted with `system-event`, newest last, bounded. */
   readonly systemEvents: string[];

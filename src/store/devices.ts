@@ -150,6 +150,14 @@ export class DeviceStore {
       .run({ ...token, scopes: json(token.scopes) });
   }
 
+  tokensFor(deviceId: string): DeviceToken[] {
+    return this.db.query<Row, [string]>("SELECT * FROM device_tokens WHERE device_id = ? ORDER BY role").all(deviceId).map(toToken);
+  }
+
+  revokeToken(deviceId: string, role: string, atMs: number): boolean {
+    return this.db.query("UPDATE device_tokens SET revoked_at_ms = ? WHERE device_id = ? AND role = ? AND revoked_at_ms IS NULL").run(atMs, deviceId, role).changes > 0;
+  }
+
   markTokenUsed(deviceId: string, role: string, atMs: number): void {
     this.db.query("UPDATE device_tokens SET last_used_at_ms = ? WHERE device_id = ? AND role = ?").run(atMs, deviceId, role);
   }
@@ -173,6 +181,15 @@ export class DeviceStore {
       )
       .get(deviceId, sinceMs);
     return row ? toRequest(row) : null;
+  }
+
+  request(requestId: string): PairingRequest | null {
+    const row = this.db.query<Row, [string]>("SELECT * FROM device_pairing_requests WHERE request_id = ?").get(requestId);
+    return row ? toRequest(row) : null;
+  }
+
+  deleteRequestsFor(deviceId: string): void {
+    this.db.query("DELETE FROM device_pairing_requests WHERE device_id = ?").run(deviceId);
   }
 
   listRequests(sinceMs: number): PairingRequest[] {

@@ -47,4 +47,29 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX device_pairing_requests_device ON device_pairing_requests(device_id);
   `,
+  // 2: paired nodes, node pairing requests, and completed side-effecting requests (idempotency).
+  `
+  CREATE TABLE nodes (
+    node_id              TEXT PRIMARY KEY,
+    token                TEXT NOT NULL UNIQUE,
+    info                 TEXT NOT NULL,
+    created_at_ms        INTEGER NOT NULL,
+    approved_at_ms       INTEGER NOT NULL,
+    last_connected_at_ms INTEGER
+  );
+  CREATE TABLE node_pairing_requests (
+    request_id    TEXT PRIMARY KEY,
+    node_id       TEXT NOT NULL,
+    info          TEXT NOT NULL,
+    is_repair     INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX node_pairing_requests_node ON node_pairing_requests(node_id);
+  CREATE TABLE idempotency (
+    key           TEXT PRIMARY KEY,
+    outcome       TEXT NOT NULL,
+    created_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX idempotency_created ON idempotency(created_at_ms);
+  `,
 ];

@@ -18,7 +18,12 @@ const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64URL_32_BYTES = /^[A-Za-z0-9_-]{43}$/;
 const ADMIN_SCOPES = ["operator.admin", "operator.approvals", "operator.pairing"];
-const IMPLEMENTED_METHODS = ["health", "status", "system-presence", "system-event", "last-heartbeat"];
+const IMPLEMENTED_METHODS = [
+  "health", "status", "system-presence", "system-event", "last-heartbeat",
+  "node.list", "node.describe", "node.rename", "node.invoke", "node.invoke.result", "node.event",
+  "node.pair.request", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.verify",
+  "device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.token.rotate", "device.token.revoke",
+];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 
 /** Opens a socket, waits for the challenge, and sends `connect` with params built from its nonce. */

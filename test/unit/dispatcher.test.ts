@@ -7,12 +7,12 @@ import { createLogging, silentLogger } from "../../src/log/logger.ts";
 import { Redactor } from "../../src/log/redact.ts";
 import { Dispatcher, type MethodContext } from "../../src/gateway/rpc/dispatcher.ts";
 import { RpcError } from "../../src/gateway/rpc/rpc-error.ts";
-import { systemMethods } from "../../src/gateway/methods/system.ts";
+import { methodHandlers } from "../../src/gateway/methods/registry.ts";
 
 function harness(thrown: () => unknown) {
   const lines: string[] = [];
   const log = createLogging({ consoleLevel: "trace", fileLevel: "silent", file: null, redactor: new Redactor(), stdout: (l) => lines.push(l), stderr: (l) => lines.push(l) }).root;
-  const dispatcher = new Dispatcher({ ...systemMethods, health: () => { throw thrown(); } }, log);
+  const dispatcher = new Dispatcher({ ...methodHandlers, health: () => { throw thrown(); } }, log);
   const sent: unknown[] = [];
   // Only the two methods the dispatcher writes through; the session is a plain value.
   const connection = { respond: (id: string, payload: unknown) => sent.push({ id, ok: true, payload }), respondError: (id: string, error: unknown) => sent.push({ id, ok: false, error }) };
@@ -31,7 +31,7 @@ for (const [name, value] of [["an Error", () => new Error("disk on fire")], ["a 
 
 test("a handler whose promise rejects with a non-Error gets the same masked response", async () => {
   const h = harness(() => "unused");
-  const dispatcher = new Dispatcher({ ...systemMethods, health: () => Promise.reject("late failure") }, silentLogger());
+  const dispatcher = new Dispatcher({ ...methodHandlers, health: () => Promise.reject("late failure") }, silentLogger());
   dispatcher.dispatch("r3", "health", {}, h.ctx);
   await Bun.sleep(1);
   expect(h.sent).toEqual([{ id: "r3", ok: false, error: { code: "UNAVAILABLE", message: "internal error" } }]);

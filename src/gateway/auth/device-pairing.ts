@@ -7,7 +7,8 @@ import { randomBytes, timingSafeEqual } from "node:crypto";
 import { ErrorCodes } from "../../../protocol/errors.ts";
 import type { ClientInfo } from "../../../protocol/handshake.ts";
 import { scopeSatisfied } from "../../../protocol/scopes.ts";
-import type { DeviceStore, DeviceToken, PairedDevice } from "../../store/devices.ts";
+import type { DeviceStore, DeviceToken, PairedDevice, PairingRequest } from "../../store/devices.ts";
+import { requestView } from "./device-views.ts";
 import { HandshakeError } from "./handshake-error.ts";
 
 export const PAIRING_REQUEST_TTL_MS = 5 * 60_000;
@@ -79,6 +80,50 @@ export class DevicePairing {
     return token;
   }
 
+  /** Approves a pending request (operator decision); null when it is unknown or expired. */
+  approve(requestId: string): { request: PairingRequest; device: PairedDevice } | null {
+    const request = this.pendingRequest(requestId);
+    if (!request) return null;
+    const device = this.saveApproved(this.store.get(request.deviceId), request);
+    this.store.deleteRequestsFor(request.deviceId);
+    this.emit("device.pair.resolved", { requestId, deviceId: request.deviceId, decision: "approved", ts: this.now() });
+    return { request, device };
+  }
+
+  reject(requestId: string): PairingRequest | null {
+    const request = this.pendingRequest(requestId);
+    if (!request) return null;
+    this.store.deleteRequest(requestId);
+    this.emit("device.pair.resolved", { requestId, deviceId: request.deviceId, decision: "rejected", ts: this.now() });
+    return request;
+  }
+
+  /** Pending requests younger than the TTL, newest first; older ones are dropped. */
+  pendingRequests(): PairingRequest[] {
+    const cutoff = this.now() - PAIRING_REQUEST_TTL_MS;
+    this.store.pruneRequests(cutoff);
+    return this.store.listRequests(cutoff);
+  }
+
+  /** Replaces (device, role)'s token with a new one; null when the device lacks that role. */
+  rotate(deviceId: string, role: string, scopes: string[] | undefined): DeviceToken | null {
+    const device = this.store.get(deviceId);
+    if (!device || !device.roles.includes(role)) return null;
+    const previous = this.store.tokenFor(deviceId, role);
+    const now = this.now();
+    const token: DeviceToken = {
+      deviceId, role, token: newDeviceToken(), scopes: scopes ?? previous?.scopes ?? device.scopes,
+      createdAtMs: previous?.createdAtMs ?? now, rotatedAtMs: now, revokedAtMs: null, lastUsedAtMs: null,
+    };
+    this.store.saveToken(token);
+    return token;
+  }
+
+  private pendingRequest(requestId: string): PairingRequest | null {
+    const request = this.store.request(requestId);
+    return request && request.createdAtMs >= this.now() - PAIRING_REQUEST_TTL_MS ? request : null;
+  }
+
   private pairingReason(existing: PairedDevice | null, request: AdmitRequest): string | null {
     if (!existing) return "not-paired";
     if (existing.publicKey !== request.publicKey) return "key-change";
@@ -88,25 +133,39 @@ export class DevicePairing {
   }
 
   private approveSilently(existing: PairedDevice | null, request: AdmitRequest): PairedDevice {
+    const device = this.saveApproved(existing, {
+      deviceId: request.deviceId, publicKey: request.publicKey, displayName: request.client.displayName ?? null,
+      platform: request.client.platform, clientId: request.client.id, clientMode: request.client.mode,
+      role: request.role, scopes: request.scopes, remoteIp: request.remoteIp,
+    }, request.client.deviceFamily ?? null);
+    this.emit("device.pair.resolved", { requestId: crypto.randomUUID(), deviceId: device.deviceId, decision: "approved", ts: this.now() });
+    return device;
+  }
+
+  /** Stores the approval; roles and scopes add to the earlier grant unless the key changed. */
+  private saveApproved(
+    existing: PairedDevice | null,
+    grant: Pick<PairingRequest, "deviceId" | "publicKey" | "displayName" | "platform" | "clientId" | "clientMode" | "role" | "scopes" | "remoteIp">,
+    deviceFamily: string | null = existing?.deviceFamily ?? null,
+  ): PairedDevice {
     const now = this.now();
-    const keyChanged = existing !== null && existing.publicKey !== request.publicKey;
+    const keep = existing !== null && existing.publicKey === grant.publicKey;
     const device: PairedDevice = {
-      deviceId: request.deviceId,
-      publicKey: request.publicKey,
-      displayName: request.client.displayName ?? existing?.displayName ?? null,
-      platform: request.client.platform,
-      deviceFamily: request.client.deviceFamily ?? null,
-      clientId: request.client.id,
-      clientMode: request.client.mode,
-      roles: [...new Set([...(keyChanged ? [] : existing?.roles ?? []), request.role])],
-      scopes: [...new Set([...(keyChanged ? [] : existing?.scopes ?? []), ...request.scopes])],
-      remoteIp: request.remoteIp,
+      deviceId: grant.deviceId,
+      publicKey: grant.publicKey,
+      displayName: grant.displayName ?? existing?.displayName ?? null,
+      platform: grant.platform,
+      deviceFamily,
+      clientId: grant.clientId,
+      clientMode: grant.clientMode,
+      roles: [...new Set([...(keep ? existing.roles : []), grant.role])],
+      scopes: [...new Set([...(keep ? existing.scopes : []), ...grant.scopes])],
+      remoteIp: grant.remoteIp,
       createdAtMs: existing?.createdAtMs ?? now,
       approvedAtMs: now,
-      lastSeenAtMs: now,
+      lastSeenAtMs: existing?.lastSeenAtMs ?? null,
     };
     this.store.save(device);
-    this.emit("device.pair.resolved", { requestId: crypto.randomUUID(), deviceId: device.deviceId, decision: "approved", ts: now });
     return device;
   }
 
@@ -130,7 +189,7 @@ export class DevicePairing {
         createdAtMs: now,
       };
       this.store.addRequest(pending);
-      this.emit("device.pair.requested", { ...pending, isRepair: reason !== "not-paired", silent: false, ts: now });
+      this.emit("device.pair.requested", requestView(pending));
     }
     return new HandshakeError(
       ErrorCodes.NOT_PAIRED,

@@ -58,7 +58,9 @@ function systemEvent(params: SystemEventParams, { services, connection }: Method
   return { ok: true };
 }
 
-export const systemMethods: MethodHandlers = {
+type SystemMethods = Pick<MethodHandlers, "health" | "status" | "system-presence" | "system-event" | "last-heartbeat">;
+
+export const systemMethods: SystemMethods = {
   health: (params: HealthParams, { services }) => {
     const entry = services.health.get(params.probe === true);
     return entry instanceof Promise ? entry.then((e) => new RawJson(e.json)) : new RawJson(entry.json);

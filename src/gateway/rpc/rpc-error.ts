@@ -16,6 +16,12 @@ export class RpcError extends Error {
     this.name = "RpcError";
   }
 
+  /** Rebuilds an error from its wire shape (a cached outcome being replayed). */
+  static fromShape(shape: ErrorShape): RpcError {
+    const retry = shape.retryable !== undefined ? { retryable: shape.retryable, retryAfterMs: shape.retryAfterMs } : undefined;
+    return new RpcError(shape.code as ErrorCode, shape.message, shape.details, retry);
+  }
+
   toShape(): ErrorShape {
     return {
       code: this.code,

@@ -32,6 +32,15 @@ export interface Session {
   caps: string[];
   /** The presence key this connection keeps alive, or null for untracked (cli) clients. */
   presenceKey: string | null;
+  /** For node connections: the node id and what it declared in `connect`. */
+  node: NodeDeclaration | null;
+}
+
+export interface NodeDeclaration {
+  nodeId: string;
+  commands: string[];
+  permissions?: Record<string, boolean>;
+  pathEnv?: string;
 }
 
 const encoder = new TextEncoder();

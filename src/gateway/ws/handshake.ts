@@ -106,6 +106,10 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
       authMethod,
       caps: params.caps ?? [],
       presenceKey: UNTRACKED_MODES.has(params.client.mode) ? null : presenceKeyFor(params, device, connection.connId),
+      node:
+        role === "node"
+          ? { nodeId: device?.deviceId ?? params.client.id, commands: params.commands ?? [], permissions: params.permissions, pathEnv: params.pathEnv }
+          : null,
     },
     deviceToken,
   };

@@ -11,6 +11,7 @@ import { HandshakeError } from "../auth/handshake-error.ts";
 import type { Dispatcher } from "../rpc/dispatcher.ts";
 import type { GatewayServices } from "../services.ts";
 import { Connection, type SocketData } from "./connection.ts";
+import { sessionClosed, sessionOpened } from "../session-lifecycle.ts";
 import { performHandshake } from "./handshake.ts";
 import { buildHelloOk } from "./hello.ts";
 
@@ -30,7 +31,7 @@ function frameId(value: unknown): string {
 }
 
 export function createSocketHandlers(services: GatewayServices, dispatcher: Dispatcher): WebSocketHandler<SocketData> {
-  const { connections, presence, health, log } = services;
+  const { connections, log } = services;
 
   function handshake(connection: Connection, text: string): void {
     if (Buffer.byteLength(text) > MAX_PREAUTH_FRAME_BYTES) {
@@ -61,21 +62,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       if (deviceToken) services.redactor.addSecret(deviceToken.token);
       connection.respond(id, buildHelloOk(session, connection.connId, deviceToken, dispatcher.methodNames, services));
       log.debug(`connected ${connection.connId} ${session.client.id}/${session.client.mode} role=${session.role} via ${session.authMethod}`);
-      if (session.presenceKey) {
-        const c = session.client;
-        presence.upsert(
-          session.presenceKey,
-          {
-            host: c.displayName ?? c.id, ...(connection.isLocal ? {} : { ip: connection.remoteAddress }),
-            version: c.version, platform: c.platform, deviceFamily: c.deviceFamily, modelIdentifier: c.modelIdentifier,
-            mode: c.mode, instanceId: c.instanceId, deviceId: session.deviceId ?? undefined, reason: "connect",
-            roles: [session.role], scopes: session.scopes,
-          },
-          { live: true },
-        );
-        services.presenceAnnouncer.announce();
-      }
-      health.refreshSoon();
+      sessionOpened(connection, session, services);
     } catch (error) {
       if (error instanceof HandshakeError) {
         log.debug(`connect refused for ${connection.connId}: ${error.message}`);
@@ -135,11 +122,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       connection.closed = true;
       connection.clearHandshakeTimer();
       connections.delete(connection);
-      const key = connection.session?.presenceKey;
-      if (key) {
-        presence.disconnected(key);
-        services.presenceAnnouncer.announce();
-      }
+      sessionClosed(connection, services);
     },
   };
 }

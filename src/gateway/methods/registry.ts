@@ -1,0 +1,13 @@
+/** Every implemented method, by name: the dispatcher's table and `hello-ok.features.methods`. */
+import type { MethodHandlers } from "../rpc/dispatcher.ts";
+import { deviceMethods } from "./devices.ts";
+import { nodeMethods } from "./nodes.ts";
+import { nodePairingMethods } from "./node-pairing.ts";
+import { systemMethods } from "./system.ts";
+
+export const methodHandlers: MethodHandlers = {
+  ...systemMethods,
+  ...nodeMethods,
+  ...nodePairingMethods,
+  ...deviceMethods,
+};
