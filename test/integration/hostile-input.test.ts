@@ -230,6 +230,36 @@ const afterConnectCases: AfterConnectCase[] = [
   },
   { name: "health with string params", send: { type: "req", id: "h2", method: "health", params: "probe" }, id: "h2", expect: invalidParams("h2", "health") },
   { name: "health with array params", send: { type: "req", id: "h3", method: "health", params: [true] }, id: "h3", expect: invalidParams("h3", "health") },
+  ...(
+    [
+      ["node.invoke without idempotencyKey", "node.invoke", { nodeId: "n", command: "system.run" }],
+      ["node.invoke with numeric nodeId", "node.invoke", { nodeId: 5, command: "x", idempotencyKey: "k" }],
+      ["node.invoke with a negative timeout", "node.invoke", { nodeId: "n", command: "x", timeoutMs: -1, idempotencyKey: "k" }],
+      ["node.describe without nodeId", "node.describe", {}],
+      ["node.rename with an empty name", "node.rename", { nodeId: "n", displayName: "" }],
+      ["node.pair.approve with a numeric requestId", "node.pair.approve", { requestId: 1 }],
+      ["device.token.rotate with scopes as a string", "device.token.rotate", { deviceId: "d", role: "operator", scopes: "operator.admin" }],
+    ] as const
+  ).map(
+    ([name, method, params], i): AfterConnectCase => ({
+      name: `${name} → invalid ${method} params`,
+      send: { type: "req", id: `n${i}`, method, params },
+      id: `n${i}`,
+      expect: invalidParams(`n${i}`, method),
+    }),
+  ),
+  {
+    name: "node.describe of __proto__ → unknown nodeId",
+    send: { type: "req", id: "nd", method: "node.describe", params: { nodeId: "__proto__" } },
+    id: "nd",
+    expect: exactError("nd", "INVALID_REQUEST", "unknown nodeId"),
+  },
+  {
+    name: "node.invoke.result from an operator → unauthorized role",
+    send: { type: "req", id: "nr", method: "node.invoke.result", params: { id: "x", nodeId: "y", ok: true } },
+    id: "nr",
+    expect: exactError("nr", "INVALID_REQUEST", "unauthorized role: operator"),
+  },
   {
     name: "a second connect",
     send: { type: "req", id: "c2", method: "connect", params: { minProtocol: 3, maxProtocol: 4 } },
