@@ -15,6 +15,9 @@ const main = defineCommand({
     gateway: () => import("./gateway.ts").then((m) => m.default),
     health: () => import("./health.ts").then((m) => m.default),
     status: () => import("./status.ts").then((m) => m.default),
+    nodes: () => import("./nodes.ts").then((m) => m.default),
+    devices: () => import("./devices.ts").then((m) => m.default),
+    node: () => import("./node.ts").then((m) => m.default),
   },
 });
 

@@ -1,7 +1,8 @@
 /**
- * A WebSocket client of the gateway protocol, used by the CLI: waits for the challenge, signs
- * it with this machine's device key, connects, sends requests and collects responses. It
- * never starts a gateway; when none answers it says so in one line.
+ * A WebSocket client of the gateway protocol, used by the CLI (role operator) and the node host
+ * (role node): waits for the challenge, signs it with this machine's device key, connects, sends
+ * requests and collects responses. It never starts a gateway; when none answers it says so in
+ * one line. One instance is one connection; reconnecting is the caller's job (see node-host).
  */
 import { buildDeviceAuthPayload } from "../../protocol/device-auth.ts";
 import { LATEST_PROTOCOL } from "../../protocol/index.ts";
@@ -27,10 +28,24 @@ export interface ClientOptions {
   scopes: string[];
   /** Per step (open, challenge, connect, each call). Default 10 000 ms. */
   timeoutMs?: number;
+  /** `operator` (default) or `node`. A node sends no scopes, whatever `scopes` says. */
+  role?: "operator" | "node";
+  /** Default `cli` for operators, `node-host` for nodes. */
   clientId?: string;
+  /** Default `cli` for operators, `node` for nodes. */
   clientMode?: string;
+  /** Shown in presence and `node.list`. */
+  displayName?: string;
+  /** Stable id of this client instance (presence dedupe key); default a fresh random id per connect. */
+  instanceId?: string;
+  /** Declared capabilities, e.g. `tool-events` (operator) or `system` (node). Default none. */
+  caps?: string[];
+  /** Commands a node offers, e.g. `system.run`. Default none. */
+  commands?: string[];
   /** Receives events while connected. */
   onEvent?: (event: string, payload: unknown) => void;
+  /** Called once when the socket of a completed handshake closes (by either side). */
+  onClose?: (code: number, reason: string) => void;
 }
 
 type Pending = { resolve: (frame: any) => void; reject: (error: Error) => void };
@@ -83,6 +98,7 @@ export class GatewayClient {
         reject(error);
         for (const waiter of this.pending.values()) waiter.reject(error);
         this.pending.clear();
+        if (this.ws === ws && this.hello) this.options.onClose?.(event.code, event.reason);
       });
     });
     const nonceFrame = await withTimeout(challenge, this.timeoutMs, `no connect.challenge from ${url}`);
@@ -99,18 +115,24 @@ export class GatewayClient {
   }
 
   private async connectParams(challenge: { nonce: string; ts: number }) {
-    const { identity, scopes, token, password } = this.options;
-    const client = { id: this.options.clientId ?? "cli", version: VERSION, platform: process.platform, mode: this.options.clientMode ?? "cli", instanceId: crypto.randomUUID() };
-    const authToken = token ?? (await identity?.storedToken("operator"))?.token;
+    const { identity, token, password, displayName, commands } = this.options;
+    const role = this.options.role ?? "operator";
+    const isNode = role === "node";
+    const scopes = isNode ? [] : this.options.scopes;
+    const client = {
+      id: this.options.clientId ?? (isNode ? "node-host" : "cli"), ...(displayName ? { displayName } : {}), version: VERSION,
+      platform: process.platform, mode: this.options.clientMode ?? (isNode ? "node" : "cli"), instanceId: this.options.instanceId ?? crypto.randomUUID(),
+    };
+    const authToken = token ?? (await identity?.storedToken(role))?.token;
     const params: Record<string, unknown> = {
-      minProtocol: 3, maxProtocol: LATEST_PROTOCOL, client, caps: [], role: "operator", scopes,
+      minProtocol: 3, maxProtocol: LATEST_PROTOCOL, client, caps: this.options.caps ?? [], ...(commands ? { commands } : {}), role, scopes,
       auth: { ...(authToken ? { token: authToken } : {}), ...(password ? { password } : {}) },
     };
     if (identity) {
       // The challenge's own timestamp keeps a skewed client clock from failing the freshness check.
       const signedAt = Number.isInteger(challenge.ts) ? challenge.ts : Date.now();
       const payload = buildDeviceAuthPayload("v3", {
-        deviceId: identity.keys.deviceId, clientId: client.id, clientMode: client.mode, role: "operator", scopes,
+        deviceId: identity.keys.deviceId, clientId: client.id, clientMode: client.mode, role, scopes,
         signedAtMs: signedAt, token: authToken ?? "", nonce: challenge.nonce, platform: client.platform,
       });
       params.device = {
@@ -141,8 +163,9 @@ export class GatewayClient {
     }
   }
 
-  /** Sends a request and resolves with the whole response frame. */
+  /** Sends a request and resolves with the whole response frame; rejects at once when not connected. */
   request(method: string, params: unknown): Promise<any> {
+    if (this.ws?.readyState !== WebSocket.OPEN) return Promise.reject(new ClientError(`not connected to ${this.options.url}`, "CLOSED"));
     const id = String(this.nextId++);
     const response = new Promise<any>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.ws!.send(JSON.stringify({ type: "req", id, method, params }));
