@@ -88,6 +88,12 @@ export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env,
   };
 }
 
+/** Options for a new version of the config file, keeping paths, environment and `--port`. */
+export function reloadOptions(previous: Readonly<Options>, file: ConfigFile): Readonly<Options> {
+  const flagPort = previous.portSource === "flag" ? previous.port : undefined;
+  return Object.freeze(resolveOptions(previous.paths, file, previous.env, flagPort));
+}
+
 /** The fallback log dir when /tmp is not writable: `<os tmp>/openclaw-<uid>`. */
 export function fallbackLogDir(): string {
   return join(tmpdir(), `openclaw-${process.getuid?.() ?? "user"}`);

@@ -30,6 +30,9 @@ import { methodHandlers } from "./methods/registry.ts";
 import { Dispatcher } from "./rpc/dispatcher.ts";
 import { RawJson } from "./rpc/raw-json.ts";
 import { PresenceAnnouncer } from "./presence-announcer.ts";
+import { RestartController } from "./restart-controller.ts";
+import { startConfigReloader } from "./config-reloader.ts";
+import type { ConfigWatcher } from "../config/watch-config.ts";
 import { selfPresence } from "./self-presence.ts";
 import type { GatewayServices } from "./services.ts";
 import type { SocketData } from "./ws/connection.ts";
@@ -49,6 +52,10 @@ export interface CreateGatewayOptions {
   healthRefreshMs?: number;
   /** Clock; default `Date.now`. */
   now?: () => number;
+  /** Runs an in-process restart; the process runner passes its restart loop. Default: log only. */
+  onRestart?: (reason: string) => void;
+  /** When the previous in-process restart happened, so the cooldown spans restarts. */
+  lastRestartAtMs?: number;
 }
 
 export interface ListenResult {
@@ -93,6 +100,11 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
       { dropIfSlow: true, stateVersion: { presence: presence.version, health: health.version } },
     ),
   );
+  const restart = new RestartController(
+    init.onRestart ?? ((reason) => log.warn(`restart requested (${reason}) but this gateway runs without a restart loop`)),
+    now,
+    init.lastRestartAtMs ?? 0,
+  );
   const services: GatewayServices = {
     options,
     auth: { current: options.auth },
@@ -116,6 +128,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     idempotency: new IdempotencyCache(db, now, (error): error is RpcError => error instanceof RpcError),
     pairing: new DevicePairing(devices, (event, payload) => connections.broadcast(event, payload), now),
     systemEvents: [],
+    restart,
     listening: null,
   };
   const dispatcher = new Dispatcher(methodHandlers, log.withTag("rpc"));
@@ -127,6 +140,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const loopbackBind = options.bind === "loopback" || options.bind === "auto";
   let server: Server<SocketData> | null = null;
   let canvas: CanvasHost | null = null;
+  let reloader: ConfigWatcher | null = null;
   const timers: ReturnType<typeof setInterval>[] = [];
 
   async function fetch(request: Request, srv: Server<SocketData>): Promise<Response | undefined> {
@@ -171,6 +185,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     timers.push(setInterval(() => connections.broadcast("tick", { ts: now() }, { dropIfSlow: true }), policy.tickIntervalMs));
     timers.push(setInterval(() => void health.refresh(), init.healthRefreshMs ?? HEALTH_REFRESH_MS));
     await health.refresh();
+    reloader = startConfigReloader(services, restart);
     state.ready = true;
     return { port, host, canvas: canvas ? { port: canvas.port, url: canvas.url } : null };
   }
@@ -179,6 +194,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     state.ready = false;
     for (const timer of timers.splice(0)) clearInterval(timer);
     presenceAnnouncer.cancel();
+    restart.cancel();
+    reloader?.close();
     invoker.cancelAll();
     connections.broadcast("shutdown", { reason, restartExpectedMs });
     for (const connection of [...connections.all()]) connection.close(CloseCodes.SERVICE_RESTART, "service restart");

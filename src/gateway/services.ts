@@ -15,10 +15,12 @@ import type { DeviceStore } from "../store/devices.ts";
 import type { NodeStore } from "../store/nodes.ts";
 import type { DevicePairing } from "./auth/device-pairing.ts";
 import type { PresenceAnnouncer } from "./presence-announcer.ts";
+import type { RestartController } from "./restart-controller.ts";
 import type { ConnectionRegistry } from "./ws/connection-registry.ts";
 
 export interface GatewayServices {
-  readonly options: Readonly<Options>;
+  /** Replaced by hot reload; read it at the time of use, do not keep a copy. */
+  options: Readonly<Options>;
   /** Read on every connect, so a rotated token applies to new connections at once. */
   readonly auth: { current: ResolvedAuth };
   readonly log: Logger;
@@ -44,6 +46,8 @@ export interface GatewayServices {
   readonly pairing: DevicePairing;
   /** System events posted with `system-event`, newest last, bounded. */
   readonly systemEvents: string[];
+  /** Schedules in-process restarts (config writes, reloads, SIGUSR1). */
+  readonly restart: RestartController;
   /** Set once the server listens. */
   listening: { port: number; host: string } | null;
 }
