@@ -19,6 +19,8 @@ import {
   DeviceIdParams, DevicePairListResult, DevicePairRequest, DeviceTokenRevokeParams, DeviceTokenRotateParams,
   DeviceTokenRotateResult, PairedDeviceInfo,
 } from "./methods/devices.ts";
+import { LogsTailParams, LogsTailResult } from "./methods/logs.ts";
+import { ConfigSnapshot, ConfigWriteParams } from "./methods/config.ts";
 
 /** Protocol versions this gateway speaks, oldest first. */
 export const PROTOCOL_VERSIONS = [3, 4] as const;
@@ -50,6 +52,7 @@ export const definitions = {
   NodePairResolvedEvent,
   DeviceIdParams, DeviceTokenRotateParams, DeviceTokenRevokeParams, PairedDeviceInfo, DevicePairRequest,
   DevicePairListResult, DeviceTokenRotateResult,
+  LogsTailParams, LogsTailResult, ConfigWriteParams, ConfigSnapshot,
 } satisfies Record<string, Schema>;
 export type DefinitionName = keyof typeof definitions;
 
@@ -65,6 +68,12 @@ export const methods = {
   "system-presence": { params: "EmptyParams" },
   "system-event": { params: "SystemEventParams" },
   "last-heartbeat": { params: "EmptyParams" },
+  "logs.tail": { params: "LogsTailParams" },
+  "config.get": { params: "EmptyParams" },
+  "config.schema": { params: "EmptyParams" },
+  "config.set": { params: "ConfigWriteParams" },
+  "config.patch": { params: "ConfigWriteParams" },
+  "config.apply": { params: "ConfigWriteParams" },
   "node.list": { params: "EmptyParams" },
   "node.describe": { params: "NodeIdParams" },
   "node.rename": { params: "NodeRenameParams" },

@@ -1245,6 +1245,95 @@ public struct DeviceTokenRotateResult: Codable, Sendable {
     }
 }
 
+public struct LogsTailParams: Codable, Sendable {
+    public let cursor: Int?
+    public let limit: Int?
+    public let maxBytes: Int?
+
+    public init(cursor: Int? = nil, limit: Int? = nil, maxBytes: Int? = nil) {
+        self.cursor = cursor
+        self.limit = limit
+        self.maxBytes = maxBytes
+    }
+}
+
+public struct LogsTailResult: Codable, Sendable {
+    public let file: String
+    public let cursor: Int
+    public let size: Int
+    public let lines: [String]
+    public let truncated: Bool?
+    public let reset: Bool?
+
+    public init(file: String, cursor: Int, size: Int, lines: [String], truncated: Bool? = nil, reset: Bool? = nil) {
+        self.file = file
+        self.cursor = cursor
+        self.size = size
+        self.lines = lines
+        self.truncated = truncated
+        self.reset = reset
+    }
+}
+
+public struct ConfigWriteParams: Codable, Sendable {
+    public let raw: String
+    public let baseHash: String?
+    public let sessionKey: String?
+    public let note: String?
+    public let restartDelayMs: Int?
+
+    public init(
+        raw: String,
+        baseHash: String? = nil,
+        sessionKey: String? = nil,
+        note: String? = nil,
+        restartDelayMs: Int? = nil
+    ) {
+        self.raw = raw
+        self.baseHash = baseHash
+        self.sessionKey = sessionKey
+        self.note = note
+        self.restartDelayMs = restartDelayMs
+    }
+}
+
+public struct ConfigSnapshot: Codable, Sendable {
+    public let path: String
+    public let exists: Bool
+    public let raw: String?
+    public let parsed: AnyCodable
+    public let valid: Bool
+    public let config: AnyCodable
+    public let hash: String
+    public let issues: [String]
+    public let warnings: [String]
+    public let legacyIssues: [String]
+
+    public init(
+        path: String,
+        exists: Bool,
+        raw: String? = nil,
+        parsed: AnyCodable,
+        valid: Bool,
+        config: AnyCodable,
+        hash: String,
+        issues: [String],
+        warnings: [String],
+        legacyIssues: [String]
+    ) {
+        self.path = path
+        self.exists = exists
+        self.raw = raw
+        self.parsed = parsed
+        self.valid = valid
+        self.config = config
+        self.hash = hash
+        self.issues = issues
+        self.warnings = warnings
+        self.legacyIssues = legacyIssues
+    }
+}
+
 /// Any JSON value; used for `unknown` fields and unions Swift cannot model directly.
 public enum AnyCodable: Codable, Sendable, Equatable {
     case null

@@ -3,7 +3,7 @@
  * module that reads `process.env`; everything else receives what it needs from here.
  */
 import { join } from "node:path";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { envValue, resolvePaths, type Env, type GlobalFlags, type ResolvedPaths } from "./paths.ts";
 import { readConfigFile, type ConfigFile } from "./read-config.ts";
 import type { OpenClawConfig } from "./schema.ts";
@@ -34,7 +34,12 @@ export interface Options {
   auth: ResolvedAuth;
   workspace: string;
   canvas: { enabled: boolean; port: number; root: string };
-  logging: { dir: string; fixedFile: string | null; level: string };
+  /**
+   * Daily log files are `<dir>/<prefix>-YYYY-MM-DD.log`. The prefix is `openclaw` for the usual
+   * state dir and names the profile (or a hash of the state dir) otherwise, so gateways of
+   * different profiles never write into each other's logs.
+   */
+  logging: { dir: string; prefix: string; fixedFile: string | null; level: string };
   /** The gateway's own version string (`OPENCLAW_VERSION` overrides the built-in one). */
   version: string | null;
   env: Env;
@@ -80,6 +85,7 @@ export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env,
     },
     logging: {
       dir: join("/tmp", "openclaw"),
+      prefix: logPrefix(paths),
       fixedFile: config.logging?.file ? expandHome(config.logging.file, paths.home) : null,
       level: config.logging?.level ?? "info",
     },
@@ -92,6 +98,12 @@ export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env,
 export function reloadOptions(previous: Readonly<Options>, file: ConfigFile): Readonly<Options> {
   const flagPort = previous.portSource === "flag" ? previous.port : undefined;
   return Object.freeze(resolveOptions(previous.paths, file, previous.env, flagPort));
+}
+
+function logPrefix(paths: ResolvedPaths): string {
+  if (paths.stateDir === join(homedir(), ".openclaw")) return "openclaw";
+  if (paths.profile) return `openclaw-${paths.profile}`;
+  return `openclaw-${new Bun.CryptoHasher("sha256").update(paths.stateDir).digest("hex").slice(0, 8)}`;
 }
 
 /** The fallback log dir when /tmp is not writable: `<os tmp>/openclaw-<uid>`. */

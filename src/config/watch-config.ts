@@ -8,6 +8,8 @@ import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
 
 export interface ConfigWatcher {
+  /** The gateway wrote this text itself (and applied it): do not treat it as an outside edit. */
+  markSeen(text: string): void;
   close(): void;
 }
 
@@ -35,6 +37,9 @@ export function watchConfig(path: string, debounceMs: number, initialText: strin
   watcher.on("error", () => {});
 
   return {
+    markSeen(text: string) {
+      last = text;
+    },
     close() {
       closed = true;
       if (timer) clearTimeout(timer);

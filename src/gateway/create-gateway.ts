@@ -32,13 +32,16 @@ import { RawJson } from "./rpc/raw-json.ts";
 import { PresenceAnnouncer } from "./presence-announcer.ts";
 import { RestartController } from "./restart-controller.ts";
 import { startConfigReloader } from "./config-reloader.ts";
-import type { ConfigWatcher } from "../config/watch-config.ts";
+import { WriteBudget } from "../core/write-budget.ts";
 import { selfPresence } from "./self-presence.ts";
 import type { GatewayServices } from "./services.ts";
 import type { SocketData } from "./ws/connection.ts";
 import { ConnectionRegistry } from "./ws/connection-registry.ts";
 import { createSocketHandlers } from "./ws/socket-handlers.ts";
 import { checkExposure, GatewayStartError } from "./startup-policy.ts";
+
+/** How long a stop waits for requests in flight before closing sockets. */
+const DRAIN_MS = 5000;
 
 export interface CreateGatewayOptions {
   options: Readonly<Options>;
@@ -129,6 +132,12 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     pairing: new DevicePairing(devices, (event, payload) => connections.broadcast(event, payload), now),
     systemEvents: [],
     restart,
+    configWrites: new WriteBudget(now),
+    configWatcher: null,
+    logFile: () => {
+      const sink = init.logging?.file;
+      return sink ? (sink.path ?? sink.pathFor(now())) : null;
+    },
     listening: null,
   };
   const dispatcher = new Dispatcher(methodHandlers, log.withTag("rpc"));
@@ -140,7 +149,6 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const loopbackBind = options.bind === "loopback" || options.bind === "auto";
   let server: Server<SocketData> | null = null;
   let canvas: CanvasHost | null = null;
-  let reloader: ConfigWatcher | null = null;
   const timers: ReturnType<typeof setInterval>[] = [];
 
   async function fetch(request: Request, srv: Server<SocketData>): Promise<Response | undefined> {
@@ -185,7 +193,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     timers.push(setInterval(() => connections.broadcast("tick", { ts: now() }, { dropIfSlow: true }), policy.tickIntervalMs));
     timers.push(setInterval(() => void health.refresh(), init.healthRefreshMs ?? HEALTH_REFRESH_MS));
     await health.refresh();
-    reloader = startConfigReloader(services, restart);
+    services.configWatcher = startConfigReloader(services, restart);
     state.ready = true;
     return { port, host, canvas: canvas ? { port: canvas.port, url: canvas.url } : null };
   }
@@ -195,7 +203,9 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     for (const timer of timers.splice(0)) clearInterval(timer);
     presenceAnnouncer.cancel();
     restart.cancel();
-    reloader?.close();
+    services.configWatcher?.close();
+    // Let requests already being worked on (a config write, an invoke) finish and answer.
+    await dispatcher.drain(DRAIN_MS);
     invoker.cancelAll();
     connections.broadcast("shutdown", { reason, restartExpectedMs });
     for (const connection of [...connections.all()]) connection.close(CloseCodes.SERVICE_RESTART, "service restart");

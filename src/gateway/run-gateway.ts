@@ -1,14 +1,16 @@
 /**
  * `openclaw gateway`: the foreground process. Loads and checks the config, sets up logging,
  * makes sure a secret exists, optionally frees the port, listens, and stops cleanly on
- * SIGTERM/SIGINT. Returns the exit code; configuration problems exit 78 so supervisors do
+ * SIGTERM/SIGINT, restarting in-process on request. Returns the exit code; configuration problems exit 78 so supervisors do
  * not restart-loop on them.
  */
 import type { LogType } from "consola";
-import { fallbackLogDir, loadOptions, type Options } from "../config/load.ts";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fallbackLogDir, loadOptions, reloadOptions, type Options } from "../config/load.ts";
 import type { GlobalFlags } from "../config/paths.ts";
 import { ProfileError } from "../config/paths.ts";
-import { ConfigError } from "../config/read-config.ts";
+import { ConfigError, readConfigFile } from "../config/read-config.ts";
 import { FileSink } from "../log/file-sink.ts";
 import { createLogging, type LoggingSystem } from "../log/logger.ts";
 import { Redactor } from "../log/redact.ts";
@@ -33,6 +35,7 @@ function startLogging(options: Readonly<Options> | null, verbose: boolean): Logg
   const file = options
     ? new FileSink({
         dir: options.logging.dir,
+        prefix: options.logging.prefix,
         fixedFile: options.logging.fixedFile,
         fallbackDir: fallbackLogDir(),
         onError: (error) => process.stderr.write(`file logging disabled: ${error.message}\n`),
@@ -68,17 +71,7 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
   try {
     options = await ensureGatewaySecret(options, log);
     if (request.force) await freePort(options.port, log);
-    const gateway = createGateway({ options, logging });
-    const listening = await gateway.listen();
-    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
-    if (listening.canvas) log.info(`canvas host on ${listening.canvas.url}`);
-    if (logging.file?.path) log.info(`log file ${logging.file.path}`);
-    const code = await untilSignal(log);
-    log.info("stopping");
-    await gateway.stop("gateway stopping", null);
-    log.info("stopped");
-    await logging.close();
-    return code;
+    return await serveUntilStopped(options, logging);
   } catch (error) {
     if (error instanceof GatewayStartError) log.error(error.message);
     else log.fatal("gateway failed to start:", error);
@@ -88,25 +81,92 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
 }
 
 /**
- * Resolves with exit code 0 on SIGTERM/SIGINT, and with 1 after an uncaught error (logged
- * first, so the file log keeps the evidence; the supervisor then restarts us).
- * SIGUSR1 (in-process restart) is not built yet.
+ * Runs the gateway, restarting it in-process (same pid, same port, fresh config) when a
+ * restart is requested, until a stop signal or a fatal error.
  */
-function untilSignal(log: LoggingSystem["root"]): Promise<number> {
+async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSystem): Promise<number> {
+  const log = logging.root.withTag("gateway");
+  let options = initial;
+  let lastRestartAtMs = 0;
+  for (;;) {
+    let requestRestart!: (reason: string) => void;
+    const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
+    const gateway = createGateway({ options, logging, onRestart: (reason) => requestRestart(reason), lastRestartAtMs });
+    const listening = await gateway.listen();
+    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
+    if (listening.canvas) log.info(`canvas host on ${listening.canvas.url}`);
+    if (logging.file?.path) log.info(`log file ${logging.file.path}`);
+    await reportRestartSentinel(options, log);
+    const outcome = await untilStopOrRestart(log, restartRequested, () => {
+      // SIGUSR1 restarts only when allowed, or when it runs a restart the gateway itself scheduled.
+      if (gateway.services.restart.pending) gateway.services.restart.fireNow();
+      else if (gateway.services.options.config.commands?.restart === true) requestRestart("SIGUSR1");
+      else log.warn("SIGUSR1 ignored: set commands.restart=true in the config to allow restarts by signal");
+    });
+    if (outcome.kind === "restart") {
+      log.info(`restarting in-process (${outcome.reason})`);
+      await gateway.stop("gateway restarting", RESTART_EXPECTED_MS);
+      lastRestartAtMs = Date.now();
+      options = await reloadFromDisk(gateway.services.options, log);
+      continue;
+    }
+    log.info("stopping");
+    await gateway.stop("gateway stopping", null);
+    log.info("stopped");
+    await logging.close();
+    return outcome.code;
+  }
+}
+
+/** How long clients are told a restart takes (`shutdown.restartExpectedMs`). */
+const RESTART_EXPECTED_MS = 1500;
+
+/** The config as it is on disk now; a broken file keeps the running options. */
+async function reloadFromDisk(current: Readonly<Options>, log: LoggingSystem["root"]): Promise<Readonly<Options>> {
+  try {
+    return reloadOptions(current, await readConfigFile(current.paths.configPath));
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log.error(`restarting with the previous config: ${error.message}`);
+    return current;
+  }
+}
+
+/** A config write left a note before restarting us: say it happened, then clear it. */
+async function reportRestartSentinel(options: Readonly<Options>, log: LoggingSystem["root"]): Promise<void> {
+  const path = join(options.paths.stateDir, "restart-sentinel.json");
+  const file = Bun.file(path);
+  if (!(await file.exists())) return;
+  const note = await file.json().catch(() => null);
+  log.info(`restarted after ${note?.kind ?? "a config change"}${note?.note ? ` (${note.note})` : ""}`);
+  await rm(path, { force: true });
+}
+
+type Outcome = { kind: "stop"; code: number } | { kind: "restart"; reason: string };
+
+/**
+ * Resolves on SIGTERM/SIGINT (exit 0), on an uncaught error (exit 1, logged first so the file
+ * log keeps the evidence; the supervisor then restarts us), or when a restart is requested.
+ */
+function untilStopOrRestart(log: LoggingSystem["root"], restart: Promise<string>, onSigusr1: () => void): Promise<Outcome> {
   return new Promise((resolve) => {
     const handlers: [string, (...args: any[]) => void][] = [
-      ["SIGTERM", () => finish("received SIGTERM", 0)],
-      ["SIGINT", () => finish("received SIGINT", 0)],
-      ["SIGUSR1", () => log.warn("SIGUSR1 ignored: in-process restart is not available in this build yet")],
-      ["uncaughtException", (error: unknown) => finish(error, 1)],
-      ["unhandledRejection", (error: unknown) => finish(error, 1)],
+      ["SIGTERM", () => finish({ kind: "stop", code: 0 }, "received SIGTERM")],
+      ["SIGINT", () => finish({ kind: "stop", code: 0 }, "received SIGINT")],
+      ["SIGUSR1", () => onSigusr1()],
+      ["uncaughtException", (error: unknown) => finish({ kind: "stop", code: 1 }, error)],
+      ["unhandledRejection", (error: unknown) => finish({ kind: "stop", code: 1 }, error)],
     ];
-    function finish(cause: unknown, code: number): void {
-      if (code === 0) log.info(cause);
-      else log.fatal("fatal error, stopping:", cause);
+    let done = false;
+    function finish(outcome: Outcome, cause?: unknown): void {
+      if (done) return;
+      done = true;
+      if (outcome.kind === "stop" && outcome.code !== 0) log.fatal("fatal error, stopping:", cause);
+      else if (cause) log.info(cause);
       for (const [event, handler] of handlers) process.off(event, handler);
-      resolve(code);
+      resolve(outcome);
     }
     for (const [event, handler] of handlers) process.on(event, handler);
+    void restart.then((reason) => finish({ kind: "restart", reason }));
   });
 }

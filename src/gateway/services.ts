@@ -8,7 +8,9 @@ import type { HealthMonitor } from "../core/health.ts";
 import type { PresenceRegistry } from "../core/presence.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Redactor } from "../log/redact.ts";
+import type { ConfigWatcher } from "../config/watch-config.ts";
 import type { IdempotencyCache } from "../core/idempotency.ts";
+import type { WriteBudget } from "../core/write-budget.ts";
 import type { NodeInvoker } from "../core/node-invoker.ts";
 import type { NodeRegistry } from "../core/node-registry.ts";
 import type { DeviceStore } from "../store/devices.ts";
@@ -46,6 +48,12 @@ export interface GatewayServices {
   readonly pairing: DevicePairing;
   /** System events posted with `system-event`, newest last, bounded. */
   readonly systemEvents: string[];
+  /** The file the gateway's JSON-lines log goes to now, or null without file logging. */
+  readonly logFile: () => string | null;
+  /** Per-client budget of config writes. */
+  readonly configWrites: WriteBudget;
+  /** The hot-reload watcher, when `gateway.reload.mode` is not `off`. */
+  configWatcher: ConfigWatcher | null;
   /** Schedules in-process restarts (config writes, reloads, SIGUSR1). */
   readonly restart: RestartController;
   /** Set once the server listens. */

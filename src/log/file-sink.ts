@@ -5,11 +5,16 @@
  * instead of taking the gateway down.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
+import { readdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
 export interface FileSinkOptions {
   /** Directory for daily files. */
   dir: string;
+  /** Daily files are `<prefix>-YYYY-MM-DD.log`. */
+  prefix: string;
+  /** Daily files older than this many days are deleted when a new day starts. Default 7. */
+  retentionDays?: number;
   /** A fixed file path instead of daily files. */
   fixedFile: string | null;
   /** Used when `dir` cannot be created or written. */
@@ -36,7 +41,7 @@ export class FileSink {
 
   /** The file the next line goes to. */
   pathFor(ms: number): string {
-    return this.options.fixedFile ?? join(this.dir, `openclaw-${localDate(ms)}.log`);
+    return this.options.fixedFile ?? join(this.dir, `${this.options.prefix}-${localDate(ms)}.log`);
   }
 
   get path(): string | null {
@@ -63,12 +68,27 @@ export class FileSink {
         stream.on("error", (error) => this.fail(error));
         this.stream = stream;
         this.currentPath = path;
+        if (!this.options.fixedFile) void this.prune(ms);
         return;
       } catch {
         // try the fallback dir
       }
     }
     this.fail(new Error(`cannot open a log file in ${this.options.dir} or ${this.options.fallbackDir}`));
+  }
+
+  /** Deletes this sink's daily files older than the retention (never other prefixes' files). */
+  private async prune(ms: number): Promise<void> {
+    const oldest = localDate(ms - (this.options.retentionDays ?? 7) * 86_400_000);
+    const pattern = new RegExp(`^${this.options.prefix.replace(/[^a-zA-Z0-9]/g, "\\$&")}-(\\d{4}-\\d{2}-\\d{2})\\.log$`);
+    try {
+      for (const name of await readdir(this.dir)) {
+        const day = pattern.exec(name)?.[1];
+        if (day && day < oldest) await rm(join(this.dir, name), { force: true });
+      }
+    } catch {
+      // pruning is housekeeping; a failure must not affect logging
+    }
   }
 
   private fail(error: Error): void {

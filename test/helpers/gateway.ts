@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOptions } from "../../src/config/load.ts";
 import { createGateway, type CreateGatewayOptions, type Gateway } from "../../src/gateway/create-gateway.ts";
+import { FileSink } from "../../src/log/file-sink.ts";
 import { createLogging } from "../../src/log/logger.ts";
 import { Redactor } from "../../src/log/redact.ts";
 
@@ -18,6 +19,8 @@ export interface TestGatewayInit extends Omit<CreateGatewayOptions, "options" | 
   env?: Record<string, string>;
   /** Keep the canvas host on (off by default to save a port). */
   canvas?: boolean;
+  /** Write the JSON-lines file log to `<home>/gateway.log` (for `logs.tail`). */
+  fileLog?: boolean;
 }
 
 export interface TestGateway {
@@ -51,12 +54,12 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
   const logging = createLogging({
     consoleLevel: "trace",
     fileLevel: "trace",
-    file: null,
+    file: init.fileLog ? new FileSink({ dir: home, prefix: "openclaw", fixedFile: join(home, "gateway.log"), fallbackDir: home }) : null,
     redactor: new Redactor(),
     stdout: (line) => logLines.push(line),
     stderr: (line) => logLines.push(line),
   });
-  const { config: _c, env: _e, canvas: _k, ...gatewayInit } = init;
+  const { config: _c, env: _e, canvas: _k, fileLog: _f, ...gatewayInit } = init;
   const gateway = createGateway({ ...gatewayInit, options, logging });
   let listening;
   try {
@@ -70,6 +73,7 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
     if (stopped) return;
     stopped = true;
     await gateway.stop();
+    await logging.close();
     await rm(home, { recursive: true, force: true });
   };
   return {

@@ -19,10 +19,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const BASE64URL_32_BYTES = /^[A-Za-z0-9_-]{43}$/;
 const ADMIN_SCOPES = ["operator.admin", "operator.approvals", "operator.pairing"];
 const IMPLEMENTED_METHODS = [
-  "health", "status", "system-presence", "system-event", "last-heartbeat",
+  "health", "status", "system-presence", "system-event", "last-heartbeat", "logs.tail",
   "node.list", "node.describe", "node.rename", "node.invoke", "node.invoke.result", "node.event",
   "node.pair.request", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.verify",
   "device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.token.rotate", "device.token.revoke",
+  "config.get", "config.schema", "config.set", "config.patch", "config.apply",
 ];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 

@@ -1,5 +1,6 @@
 /** Every implemented method, by name: the dispatcher's table and `hello-ok.features.methods`. */
 import type { MethodHandlers } from "../rpc/dispatcher.ts";
+import { configMethods } from "./config.ts";
 import { deviceMethods } from "./devices.ts";
 import { nodeMethods } from "./nodes.ts";
 import { nodePairingMethods } from "./node-pairing.ts";
@@ -10,4 +11,5 @@ export const methodHandlers: MethodHandlers = {
   ...nodeMethods,
   ...nodePairingMethods,
   ...deviceMethods,
+  ...configMethods,
 };

@@ -4,6 +4,8 @@ import { ErrorCodes } from "../../../protocol/errors.ts";
 import { DEFAULT_AGENT_ID } from "../../core/health.ts";
 import { PresenceRegistry } from "../../core/presence.ts";
 import type { MethodContext, MethodHandlers } from "../rpc/dispatcher.ts";
+import type { LogsTailParams } from "../../../protocol/methods/logs.ts";
+import { tailLog } from "../../core/log-tail.ts";
 import { RawJson } from "../rpc/raw-json.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 
@@ -58,7 +60,7 @@ function systemEvent(params: SystemEventParams, { services, connection }: Method
   return { ok: true };
 }
 
-type SystemMethods = Pick<MethodHandlers, "health" | "status" | "system-presence" | "system-event" | "last-heartbeat">;
+type SystemMethods = Pick<MethodHandlers, "health" | "status" | "system-presence" | "system-event" | "last-heartbeat" | "logs.tail">;
 
 export const systemMethods: SystemMethods = {
   health: (params: HealthParams, { services }) => {
@@ -70,4 +72,9 @@ export const systemMethods: SystemMethods = {
   "system-event": systemEvent,
   // Heartbeats arrive with the agent runtime; until then there has been none.
   "last-heartbeat": () => null,
+  "logs.tail": (params: LogsTailParams, { services }) => {
+    const file = services.logFile();
+    if (!file) throw new RpcError(ErrorCodes.UNAVAILABLE, "this gateway does not write a file log");
+    return tailLog(file, params);
+  },
 };

@@ -24,6 +24,8 @@ export type MethodHandlers = { [M in MethodName]: MethodHandler };
 
 export class Dispatcher {
   private readonly handlers: ReadonlyMap<string, MethodHandler>;
+  /** Requests still being worked on, so a stop or restart can let them finish first. */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(handlers: MethodHandlers, private readonly log: Logger) {
     this.handlers = new Map(Object.entries(handlers));
@@ -44,13 +46,21 @@ export class Dispatcher {
       return;
     }
     if (result instanceof Promise) {
-      result.then(
+      const settled = result.then(
         (payload) => ctx.connection.respond(id, payload ?? null),
         (error) => this.fail(id, method, error, ctx),
       );
+      this.inflight.add(settled);
+      void settled.finally(() => this.inflight.delete(settled));
     } else {
       ctx.connection.respond(id, result ?? null);
     }
+  }
+
+  /** Waits (at most `timeoutMs`) for the requests in flight to be answered. */
+  async drain(timeoutMs: number): Promise<void> {
+    if (this.inflight.size === 0) return;
+    await Promise.race([Promise.allSettled([...this.inflight]), Bun.sleep(timeoutMs)]);
   }
 
   private fail(id: string, method: string, error: unknown, ctx: MethodContext): void {

@@ -1,0 +1,32 @@
+/**
+ * Reads a slice of the JSON-lines log for `logs.tail`: from the caller's cursor to the end,
+ * at most `maxBytes`, complete lines only, so a follower never sees half a line and never
+ * skips one. A cursor past the end (the file was rotated) or too far behind resets.
+ */
+import { stat } from "node:fs/promises";
+import type { LogsTailParams, LogsTailResult } from "../../protocol/methods/logs.ts";
+
+export const DEFAULT_TAIL_LIMIT = 500;
+export const DEFAULT_TAIL_MAX_BYTES = 250_000;
+
+export async function tailLog(file: string, params: LogsTailParams): Promise<LogsTailResult> {
+  const limit = params.limit ?? DEFAULT_TAIL_LIMIT;
+  const maxBytes = params.maxBytes ?? DEFAULT_TAIL_MAX_BYTES;
+  const size = await stat(file).then((s) => s.size, () => 0);
+  const cursor = params.cursor;
+  const reset = cursor !== undefined && (cursor > size || size - cursor > maxBytes);
+  const start = cursor !== undefined && !reset ? cursor : Math.max(0, size - maxBytes);
+  const bytes = new Uint8Array(await Bun.file(file).slice(start, size).arrayBuffer().catch(() => new ArrayBuffer(0)));
+  // Cut to whole lines: drop a leading partial line when we jumped into the middle of the file,
+  // and leave a trailing partial line for the next call.
+  let from = 0;
+  const midLine = start > 0 && (cursor === undefined || reset);
+  if (midLine) from = bytes.indexOf(10) + 1;
+  const lastNewline = bytes.lastIndexOf(10);
+  const to = lastNewline >= from ? lastNewline + 1 : from;
+  const text = new TextDecoder().decode(bytes.subarray(from, to));
+  let lines = text === "" ? [] : text.slice(0, -1).split("\n");
+  const truncated = lines.length > limit || (start > 0 && (cursor === undefined || reset));
+  if (lines.length > limit) lines = lines.slice(-limit);
+  return { file, cursor: start + to, size, lines, ...(truncated ? { truncated } : {}), ...(reset ? { reset } : {}) };
+}
