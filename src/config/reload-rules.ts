@@ -51,6 +51,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Dotted paths whose values differ (objects are compared key by key, arrays and scalars whole). */
 export function changedPaths(before: unknown, after: unknown, prefix = ""): string[] {
+  // A section that appears or disappears is reported by its leaves, like any other edit.
+  if (before === undefined && isPlainObject(after)) before = {};
+  if (after === undefined && isPlainObject(before)) after = {};
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => changedPaths(before[key], after[key], prefix ? `${prefix}.${key}` : key));

@@ -25,3 +25,17 @@ export class Condition {
     }
   }
 }
+
+/**
+ * For state that changes without an event to wait on (a file watcher in another part of the
+ * gateway): re-check every few milliseconds until it holds or the deadline passes.
+ */
+export async function eventually<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, intervalMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(intervalMs);
+  }
+}
