@@ -88,11 +88,14 @@ async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSys
   const log = logging.root.withTag("gateway");
   let options = initial;
   let lastRestartAtMs = 0;
+  let boundPort: number | undefined;
   for (;;) {
     let requestRestart!: (reason: string) => void;
     const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
     const gateway = createGateway({ options, logging, onRestart: (reason) => requestRestart(reason), lastRestartAtMs });
     const listening = await gateway.listen();
+    // A restart binds the port this run got, also when the user asked for any free port (0).
+    boundPort ??= listening.port;
     log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
     if (listening.canvas) log.info(`canvas host on ${listening.canvas.url}`);
     if (logging.file?.path) log.info(`log file ${logging.file.path}`);
@@ -108,6 +111,7 @@ async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSys
       await gateway.stop("gateway restarting", RESTART_EXPECTED_MS);
       lastRestartAtMs = Date.now();
       options = await reloadFromDisk(gateway.services.options, log);
+      if (options.port === 0) options = Object.freeze({ ...options, port: boundPort });
       continue;
     }
     log.info("stopping");
