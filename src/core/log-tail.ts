@@ -16,17 +16,18 @@ export async function tailLog(file: string, params: LogsTailParams): Promise<Log
   const cursor = params.cursor;
   const reset = cursor !== undefined && (cursor > size || size - cursor > maxBytes);
   const start = cursor !== undefined && !reset ? cursor : Math.max(0, size - maxBytes);
-  const bytes = new Uint8Array(await Bun.file(file).slice(start, size).arrayBuffer().catch(() => new ArrayBuffer(0)));
-  // Cut to whole lines: drop a leading partial line when we jumped into the middle of the file,
-  // and leave a trailing partial line for the next call.
-  let from = 0;
+  // Jumping into the middle of the file: read one byte earlier so a line that starts exactly
+  // at `start` is recognised as whole, then drop the partial line before the first newline.
   const midLine = start > 0 && (cursor === undefined || reset);
-  if (midLine) from = bytes.indexOf(10) + 1;
+  const base = midLine ? start - 1 : start;
+  const bytes = new Uint8Array(await Bun.file(file).slice(base, size).arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const from = midLine ? bytes.indexOf(10) + 1 : 0;
+  // A trailing partial line is left for the next call.
   const lastNewline = bytes.lastIndexOf(10);
   const to = lastNewline >= from ? lastNewline + 1 : from;
   const text = new TextDecoder().decode(bytes.subarray(from, to));
   let lines = text === "" ? [] : text.slice(0, -1).split("\n");
   const truncated = lines.length > limit || (start > 0 && (cursor === undefined || reset));
   if (lines.length > limit) lines = lines.slice(-limit);
-  return { file, cursor: start + to, size, lines, ...(truncated ? { truncated } : {}), ...(reset ? { reset } : {}) };
+  return { file, cursor: base + to, size, lines, ...(truncated ? { truncated } : {}), ...(reset ? { reset } : {}) };
 }

@@ -31,7 +31,15 @@ test("a cursor past the end (rotation) or too far behind resets", async () => {
   await writeFile(file, "1\n".repeat(100));
   const behind = await tailLog(file, { cursor: 0, maxBytes: 10 });
   expect(behind.reset).toBe(true);
-  expect(behind.lines.length).toBe(4);
+  // 10 bytes back from the end is exactly the start of a line: all five lines are whole.
+  expect(behind.lines.length).toBe(5);
+});
+
+test("a window that starts mid-line drops only the partial line", async () => {
+  await writeFile(file, "first line\nsecond\n");
+  expect((await tailLog(file, { maxBytes: 10 })).lines).toEqual(["second"]);
+  expect((await tailLog(file, { maxBytes: 7 })).lines).toEqual(["second"]);
+  expect((await tailLog(file, { maxBytes: 6 })).lines).toEqual([]);
 });
 
 test("limit keeps the newest lines", async () => {
