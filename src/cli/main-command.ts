@@ -18,6 +18,10 @@ const main = defineCommand({
     nodes: () => import("./nodes.ts").then((m) => m.default),
     devices: () => import("./devices.ts").then((m) => m.default),
     node: () => import("./node.ts").then((m) => m.default),
+    setup: () => import("./setup.ts").then((m) => m.default),
+    config: () => import("./config.ts").then((m) => m.default),
+    doctor: () => import("./doctor.ts").then((m) => m.default),
+    logs: () => import("./logs.ts").then((m) => m.default),
   },
 });
 

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { homedir, tmpdir } from "node:os";
 import { envValue, resolvePaths, type Env, type GlobalFlags, type ResolvedPaths } from "./paths.ts";
-import { readConfigFile, type ConfigFile } from "./read-config.ts";
+import { ConfigError, readConfigFile, type ConfigFile } from "./read-config.ts";
 import type { OpenClawConfig } from "./schema.ts";
 
 export const DEFAULT_PORT = 18789;
@@ -58,6 +58,23 @@ export async function loadOptions(request: LoadRequest = {}): Promise<Readonly<O
   const paths = resolvePaths(request.flags ?? {}, env);
   const file = await readConfigFile(paths.configPath);
   return Object.freeze(resolveOptions(paths, file, env, request.port));
+}
+
+/**
+ * Like `loadOptions`, but a config file that does not parse or validate is reported instead of
+ * thrown (options then come from an empty config): `doctor` and `config set` must work on a
+ * broken file, since they are how users repair it.
+ */
+export async function loadOptionsForRepair(request: LoadRequest = {}): Promise<{ options: Readonly<Options>; configError: ConfigError | null }> {
+  const env = request.env ?? process.env;
+  const paths = resolvePaths(request.flags ?? {}, env);
+  try {
+    return { options: Object.freeze(resolveOptions(paths, await readConfigFile(paths.configPath), env, request.port)), configError: null };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const file: ConfigFile = { path: paths.configPath, exists: true, raw: null, config: {}, warnings: [] };
+    return { options: Object.freeze(resolveOptions(paths, file, env, request.port)), configError: error };
+  }
 }
 
 export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env, flagPort?: number): Options {
