@@ -96,10 +96,11 @@ async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSys
     const listening = await gateway.listen();
     // A restart binds the port this run got, also when the user asked for any free port (0).
     boundPort ??= listening.port;
-    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
     if (listening.canvas) log.info(`canvas host on ${listening.canvas.url}`);
-    if (logging.file?.path) log.info(`log file ${logging.file.path}`);
+    if (logging.file) log.info(`log file ${logging.file.path ?? logging.file.pathFor(Date.now())}`);
     await reportRestartSentinel(options, log);
+    // Last, so whoever waits for this line has seen everything start-up says.
+    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
     const outcome = await untilStopOrRestart(log, restartRequested, () => {
       // SIGUSR1 restarts only when allowed, or when it runs a restart the gateway itself scheduled.
       if (gateway.services.restart.pending) gateway.services.restart.fireNow();

@@ -75,9 +75,9 @@ test("two profiles run side by side without touching each other's files, ports o
   const a = await startGatewayProcess(["--profile", "alpha", "--port", String(portA)], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
   const b = await startGatewayProcess(["--profile", "beta", "--port", String(portB)], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
   running.push(a, b);
-  const logOf = (gw: GatewayProcess) => /log file (\S+)/.exec(gw.output())?.[1];
-  expect(logOf(a)).toContain("openclaw-alpha-");
-  expect(logOf(b)).toContain("openclaw-beta-");
+  const logOf = (gw: GatewayProcess) => eventually("the log file line", () => /log file (\S+)/.exec(gw.output())?.[1]);
+  expect(await logOf(a)).toContain("openclaw-alpha-");
+  expect(await logOf(b)).toContain("openclaw-beta-");
   for (const [profile, port, token] of [["alpha", portA, "alpha-token-0123456789abcdef"], ["beta", portB, "beta-token-0123456789abcdef"]] as const) {
     const { hello, client } = await connectClient(`ws://127.0.0.1:${port}`, { token });
     expect(hello.snapshot.stateDir).toBe(join(home, `.openclaw-${profile}`));
