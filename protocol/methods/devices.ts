@@ -26,13 +26,18 @@ export const DeviceTokenSummary = t.object({
   lastUsedAtMs: t.optional(t.integer()),
 });
 
-export const PairedDeviceInfo = t.object({
+/** Who a device is, as paired records and pairing requests both describe it. */
+const deviceIdentity = {
   deviceId: t.string(),
   publicKey: t.string(),
   displayName: t.optional(t.string()),
   platform: t.optional(t.string()),
   clientId: t.optional(t.string()),
   clientMode: t.optional(t.string()),
+};
+
+export const PairedDeviceInfo = t.object({
+  ...deviceIdentity,
   roles: t.array(t.string()),
   scopes: t.array(t.string()),
   remoteIp: t.optional(t.string()),
@@ -44,12 +49,7 @@ export type PairedDeviceInfo = Static<typeof PairedDeviceInfo>;
 
 export const DevicePairRequest = t.object({
   requestId: t.string(),
-  deviceId: t.string(),
-  publicKey: t.string(),
-  displayName: t.optional(t.string()),
-  platform: t.optional(t.string()),
-  clientId: t.optional(t.string()),
-  clientMode: t.optional(t.string()),
+  ...deviceIdentity,
   role: t.string(),
   roles: t.array(t.string()),
   scopes: t.array(t.string()),
