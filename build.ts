@@ -120,6 +120,7 @@ async function main(): Promise<void> {
   if (!skipGen) {
     console.log("protocol generation");
     await run([process.execPath, "protocol/gen/schema.ts"]);
+    await run([process.execPath, "protocol/gen/validators.ts"]);
     await run([process.execPath, "protocol/gen/swift.ts"]);
   }
 

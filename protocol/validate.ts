@@ -1,28 +1,34 @@
 /**
- * ajv validators built from the generated JSON Schema (schema/protocol.schema.json), compiled
- * lazily on first use so start-up pays only for the frames it actually sees.
+ * Validation against the protocol's JSON Schema, with the validators ajv compiled ahead of time
+ * (`protocol/schema/validators.ts`, written by `bun run protocol:gen`): the same checks as
+ * compiling at run time, without loading ajv's compiler into the gateway.
  */
-import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import bundle from "./schema/protocol.schema.json" with { type: "json" };
-import type { DefinitionName } from "./index.ts";
+import type { ErrorObject } from "ajv";
+import type { methods } from "./index.ts";
+import * as compiled from "./schema/validators.ts";
 
-// The bundle is generated and checked in CI, so ajv need not validate it again at every start
-// (that costs about 12 ms and 6 MB).
-const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false, validateSchema: false });
-ajv.addSchema(bundle);
-const compiled = new Map<DefinitionName, ValidateFunction>();
+interface CompiledValidator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+const validators = compiled as unknown as Record<string, CompiledValidator>;
+
+/** Definitions with a compiled validator: frames, connect params, method params, the config file. */
+export type ValidatedName = "RequestFrame" | "ConnectParams" | "OpenClawConfig" | (typeof methods)[keyof typeof methods]["params"];
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string };
 
 /** Validates `value` against a named definition; on failure returns a readable summary. */
-export function validate<T = unknown>(name: DefinitionName, value: unknown): ValidationResult<T> {
-  let fn = compiled.get(name);
-  if (!fn) {
-    fn = ajv.getSchema(`${bundle.$id}#/definitions/${name}`);
-    if (!fn) throw new Error(`no protocol definition named ${name}`);
-    compiled.set(name, fn);
-  }
+export function validate<T = unknown>(name: ValidatedName, value: unknown): ValidationResult<T> {
+  const fn = validators[name];
+  if (!fn) throw new Error(`no compiled validator for ${name}; run bun run protocol:gen`);
   return fn(value) ? { ok: true, value: value as T } : { ok: false, errors: formatErrors(fn.errors ?? []) };
+}
+
+/** The raw ajv errors of the last failed check of `name` (the config loader sorts them into errors and warnings). */
+export function lastErrors(name: ValidatedName): readonly ErrorObject[] {
+  return validators[name]?.errors ?? [];
 }
 
 /** `at /client/id: must be string; at root: must have required property 'minProtocol'`. */

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { homedir, tmpdir } from "node:os";
 import { envValue, resolvePaths, type Env, type GlobalFlags, type ResolvedPaths } from "./paths.ts";
 import { ConfigError, readConfigFile, type ConfigFile } from "./read-config.ts";
-import type { OpenClawConfig } from "./schema.ts";
+import type { OpenClawConfig } from "../../protocol/config-schema.ts";
 
 export const DEFAULT_PORT = 18789;
 const DEV_PROFILE_PORT = 19001;

@@ -2,9 +2,9 @@
  * Reads and validates `openclaw.json` (JSON5). Wrong values are errors that name the file and
  * the key path; unknown keys are warnings, so a config from a newer or older release still loads.
  */
-import Ajv from "ajv";
 import { locateJson5Error } from "./json5-position.ts";
-import { OpenClawConfig } from "./schema.ts";
+import type { OpenClawConfig } from "../../protocol/config-schema.ts";
+import { lastErrors, validate } from "../../protocol/validate.ts";
 
 export class ConfigError extends Error {
   constructor(
@@ -26,13 +26,6 @@ export interface ConfigFile {
   warnings: string[];
 }
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
-
-function schemaValidator() {
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(OpenClawConfig);
-  return validator;
-}
-
 /** `/gateway/auth` + `port` → `gateway.auth.port`. */
 function keyPath(instancePath: string, child?: string): string {
   const parts = instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -42,11 +35,10 @@ function keyPath(instancePath: string, child?: string): string {
 
 /** Validates an already-parsed config object. */
 export function checkConfig(file: string, value: unknown): { config: OpenClawConfig; warnings: string[] } {
-  const validate = schemaValidator();
-  if (validate(value)) return { config: value as OpenClawConfig, warnings: [] };
+  if (validate("OpenClawConfig", value).ok) return { config: value as OpenClawConfig, warnings: [] };
   const warnings: string[] = [];
   const problems: string[] = [];
-  for (const error of validate.errors ?? []) {
+  for (const error of lastErrors("OpenClawConfig")) {
     if (error.keyword === "additionalProperties") {
       const extra = (error.params as { additionalProperty: string }).additionalProperty;
       warnings.push(`unknown config key ${keyPath(error.instancePath, extra)} (ignored)`);

@@ -12,7 +12,7 @@ import { reloadOptions } from "../../config/load.ts";
 import { mergePatch } from "../../config/merge-patch.ts";
 import { ConfigError, checkConfig, parseConfigText, readConfigFile } from "../../config/read-config.ts";
 import { redactConfig, redactRaw, restoreRedacted } from "../../config/redact-config.ts";
-import { OpenClawConfig } from "../../config/schema.ts";
+import { OpenClawConfig } from "../../../protocol/config-schema.ts";
 import { writeConfigAtomic } from "../../config/write-config.ts";
 import { applyOptions } from "../config-reloader.ts";
 import type { MethodContext, MethodHandler, MethodHandlers } from "../rpc/dispatcher.ts";

@@ -4,7 +4,7 @@
  * later features own are open objects for now, so a config written for the reference
  * gateway loads without noise.
  */
-import { t, type Static } from "../../protocol/schema-builder.ts";
+import { t, type Static } from "./schema-builder.ts";
 
 const closed = { additionalProperties: false } as const;
 const open = () => t.optional(t.record(t.unknown()));
