@@ -52,6 +52,7 @@ export function isRefusal(error: unknown): boolean {
 
 export const DISCONNECTED_NOTICE = "-- gateway disconnected, reconnecting… --";
 export const RESET_NOTICE = "-- log reset --";
+export const SKIPPED_NOTICE = "-- older lines skipped: more were written than one read returns --";
 export const fileChangedNotice = (file: string) => `-- log file changed: ${file} --`;
 
 /** Resolves when `signal` aborts; rejects with the refusal that ended it otherwise. */
@@ -143,7 +144,10 @@ export async function followLogs(options: FollowOptions): Promise<void> {
       }
       try {
         let result = await tail({ cursor, limit: MAX_TAIL_LIMIT, ...maxBytes });
-        let notice: string | null = result.reset ? RESET_NOTICE : null;
+        // More lines arrived since the last read than one read returns: say so rather than skip quietly.
+        // A reset with the file still longer than our cursor means we fell behind, not a truncation.
+        const fellBehind = (result.reset && cursor <= result.size) || (!result.reset && result.truncated);
+        let notice: string | null = fellBehind ? SKIPPED_NOTICE : result.reset ? RESET_NOTICE : null;
         if (result.file !== file) {
           // A new file (daily rotation, another logging.file): our cursor means nothing there,
           // so read it from the start (the gateway resets to its tail if it is already large).

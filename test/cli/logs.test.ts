@@ -4,7 +4,7 @@
  * the same port, a truncated log and a changed log file, ending with SIGTERM → exit 0.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatLogLine } from "../../src/cli/logs-format.ts";
 import { cliEnv, freePort, runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
@@ -218,6 +218,20 @@ describe("openclaw logs", () => {
     expect(printed.some((line) => JSON.parse(line).message === "stopping")).toBe(true);
     expectContiguous(printed, linesOf(await readFile(logFile, "utf8")));
   }, 40_000);
+
+  test("--follow says so when more lines arrived than one read returns", async () => {
+    const { home, logFile } = await setup();
+    const gw = await startGateway(home);
+    const follower = follow(["--url", urlOf(gw), "--interval", "300", "--limit", "1"], home);
+    await follower.waitFor("the first line", (out) => linesOf(out).length >= 1);
+    const burst = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ time: new Date().toISOString(), level: "info", subsystem: "burst", message: `line ${i}` }));
+    await appendFile(logFile, burst.join("\n") + "\n");
+    await follower.waitFor("the skipped notice", (_, err) => err.includes("-- older lines skipped"));
+    await follower.waitFor("the newest burst line", (out) => out.includes("line 5999"));
+    expect(follower.stdout()).not.toContain("[burst] line 0\n");
+    follower.proc.kill("SIGTERM");
+    expect(await follower.proc.exited).toBe(0);
+  }, 30_000);
 
   test("--follow announces a truncated log and a changed log file, and keeps going", async () => {
     const { home, logFile } = await setup();
