@@ -4,6 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Database } from "bun:sqlite";
+import { base64UrlEncode, decodePublicKey, deviceIdFor } from "../crypto/ed25519.ts";
 import { DeviceStore, type DeviceToken, type PairedDevice } from "../store/devices.ts";
 
 export interface DeviceImport {
@@ -25,9 +26,14 @@ const isObject = (value: unknown): value is Loose => value !== null && typeof va
 /** One reference record → our device row and its tokens; throws with the reason when unusable. */
 export function convertDevice(record: Loose, now: number): { device: PairedDevice; tokens: DeviceToken[] } {
   const deviceId = str(record.deviceId);
-  const publicKey = str(record.publicKey);
+  const rawKey = str(record.publicKey);
   if (!deviceId) throw new Error("no deviceId");
-  if (!publicKey) throw new Error("no publicKey");
+  if (!rawKey) throw new Error("no publicKey");
+  // Stored as the gateway compares keys at connect time: base64url of the raw 32 bytes.
+  const decoded = decodePublicKey(rawKey);
+  if (!decoded) throw new Error("publicKey is not an Ed25519 key");
+  if (deviceIdFor(decoded) !== deviceId.toLowerCase()) throw new Error("deviceId is not the hash of its publicKey");
+  const publicKey = base64UrlEncode(decoded);
   const scopes = strings(record.approvedScopes) ?? strings(record.scopes) ?? [];
   const createdAtMs = num(record.createdAtMs) ?? now;
   const tokens: DeviceToken[] = [];
