@@ -100,6 +100,5 @@ export const events = [
   "device.pair.requested", "device.pair.resolved",
   "node.invoke.request", "node.pair.requested", "node.pair.resolved",
 ] as const;
-export type EventName = (typeof events)[number];
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

@@ -16,7 +16,7 @@ import {
   splitPath,
   unsetPath,
   type ConfigObject,
-} from "../setup/config-document.ts";
+} from "../config/config-document.ts";
 import { CliError } from "./cli-error.ts";
 import { globalFlags } from "./global-flags.ts";
 

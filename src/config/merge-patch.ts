@@ -5,6 +5,9 @@
  */
 type Json = unknown;
 
+/** Keys that would reach an object's prototype instead of becoming data. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === "object" && !Array.isArray(v);
 const hasIds = (v: Json): v is Record<string, Json>[] => Array.isArray(v) && v.length > 0 && v.every((e) => isObject(e) && typeof e.id === "string");
 
@@ -20,6 +23,7 @@ export function mergePatch(target: Json, patch: Json): Json {
   if (!isObject(patch)) return patch;
   const result: Record<string, Json> = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
+    if (FORBIDDEN_KEYS.has(key)) continue;
     if (value === null) delete result[key];
     else result[key] = mergePatch(result[key], value);
   }

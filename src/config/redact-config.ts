@@ -5,7 +5,12 @@
  */
 import { REDACTED } from "../../protocol/methods/config.ts";
 
-const SECRET_KEY = /^(token|password|secret|apikey|api_key|bottoken|accesstoken|refreshtoken|privatekey|clientsecret|webhooksecret)$/i;
+const SECRET_KEYS = new Set(["token", "password", "secret", "apikey", "bottoken", "accesstoken", "refreshtoken", "privatekey", "clientsecret", "webhooksecret"]);
+
+/** `token`, `botToken`, `api_key`, `client-secret`, …: a key whose string value is a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ""));
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -13,7 +18,7 @@ export function redactConfig(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactConfig);
   if (!isObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, SECRET_KEY.test(key) && typeof item === "string" && item !== "" ? REDACTED : redactConfig(item)]),
+    Object.entries(value).map(([key, item]) => [key, isSecretKey(key) && typeof item === "string" && item !== "" ? REDACTED : redactConfig(item)]),
   );
 }
 
@@ -22,7 +27,7 @@ export function secretValues(value: unknown, out: string[] = []): string[] {
   if (Array.isArray(value)) value.forEach((item) => secretValues(item, out));
   else if (isObject(value)) {
     for (const [key, item] of Object.entries(value)) {
-      if (SECRET_KEY.test(key) && typeof item === "string" && item !== "") out.push(item);
+      if (isSecretKey(key) && typeof item === "string" && item !== "") out.push(item);
       else secretValues(item, out);
     }
   }

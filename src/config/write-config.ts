@@ -26,14 +26,3 @@ export async function writeConfigAtomic(path: string, text: string, keepBackup =
     throw error;
   }
 }
-
-/** Sets `value` at a dotted path inside a plain object, creating objects on the way. */
-export function setAtPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  let node = target;
-  for (const key of path.slice(0, -1)) {
-    const next = node[key];
-    if (next === null || typeof next !== "object" || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[path[path.length - 1]!] = value;
-}

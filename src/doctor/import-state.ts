@@ -9,7 +9,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Options } from "../config/load.ts";
 import { ConfigError } from "../config/read-config.ts";
-import { mergeDocuments, parseDocument, saveDocument } from "../setup/config-document.ts";
+import { parseDocument, saveDocument, type ConfigObject } from "../config/config-document.ts";
+import { mergePatch } from "../config/merge-patch.ts";
 import { openStore } from "../store/database.ts";
 import { probePort } from "./check-ports.ts";
 import { copyPrivateFile, copyTree } from "./copy-tree.ts";
@@ -52,7 +53,7 @@ async function importConfig(source: string, options: Readonly<Options>): Promise
     const hadOurs = await exists(into);
     const theirs = parseDocument(from, await readFile(from, "utf8"));
     const ours = parseDocument(into, hadOurs ? await readFile(into, "utf8") : null);
-    const warnings = await saveDocument(into, mergeDocuments(ours, theirs));
+    const { warnings } = await saveDocument(into, mergePatch(ours, theirs) as ConfigObject);
     if ("$include" in theirs) warnings.push(`${from} uses $include, which is copied as it is; check the included files`);
     return { from, status: "merged", into, ...(hadOurs ? { backup: `${into}.bak` } : {}), problems: [], warnings };
   } catch (error) {

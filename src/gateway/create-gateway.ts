@@ -88,7 +88,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const devices = new DeviceStore(db);
   const invoker = new NodeInvoker();
   const connections = new ConnectionRegistry(policy.maxBufferedBytes);
-  const self = selfPresence(init.options.version ?? VERSION, bootId);
+  const version = options.version ?? VERSION;
+  const self = selfPresence(version, bootId);
   const presence = new PresenceRegistry(() => ({ ...self, ts: now() }), now);
   const health = new HealthMonitor({
     stateDir: options.paths.stateDir,
@@ -113,7 +114,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     auth: { current: options.auth },
     log,
     redactor,
-    version: options.version ?? VERSION,
+    version,
     hostname: osHostname(),
     bootId,
     startedAtMs: now(),

@@ -6,7 +6,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import type { Options } from "../config/load.ts";
 import { generateToken } from "../gateway/ensure-secret.ts";
-import { getAtPath, parseDocument, saveDocument, setPath } from "./config-document.ts";
+import { getAtPath, parseDocument, saveDocument, setPath } from "../config/config-document.ts";
 
 /** Where the gateway's secret comes from after setup; never the secret itself. */
 export type SecretSource = "generated" | "config-token" | "config-password" | "env-token" | "env-password" | "none";

@@ -10,10 +10,10 @@ import { ErrorCodes } from "../../../protocol/errors.ts";
 import type { ConfigSnapshot, ConfigWriteParams } from "../../../protocol/methods/config.ts";
 import { reloadOptions } from "../../config/load.ts";
 import { mergePatch } from "../../config/merge-patch.ts";
-import { ConfigError, checkConfig, parseConfigText, readConfigFile } from "../../config/read-config.ts";
+import { ConfigError, parseConfigText, readConfigFile } from "../../config/read-config.ts";
+import { saveDocument, type ConfigObject } from "../../config/config-document.ts";
 import { redactConfig, redactRaw, restoreRedacted } from "../../config/redact-config.ts";
 import { OpenClawConfig } from "../../../protocol/config-schema.ts";
-import { writeConfigAtomic } from "../../config/write-config.ts";
 import { applyOptions } from "../config-reloader.ts";
 import type { MethodContext, MethodHandler, MethodHandlers } from "../rpc/dispatcher.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
@@ -72,20 +72,20 @@ async function write(kind: WriteKind, params: ConfigWriteParams, ctx: MethodCont
   const base = current?.config ?? {};
   if (kind === "patch" && !current) throw new RpcError(ErrorCodes.INVALID_REQUEST, "invalid config", { issues: ["the current file does not parse; use config.apply"] });
   const next = restoreRedacted(kind === "patch" ? mergePatch(base, incoming) : incoming, base);
-  let checked;
+  let saved;
   try {
     if (next === null || typeof next !== "object" || Array.isArray(next)) throw new ConfigError(path, ["(root): must be an object"]);
-    checked = checkConfig(path, next);
+    saved = await saveDocument(path, next as ConfigObject);
   } catch (error) {
     if (error instanceof ConfigError) throw new RpcError(ErrorCodes.INVALID_REQUEST, "invalid config", { issues: error.problems });
     throw error;
   }
-  const text = JSON.stringify(checked.config, null, 2) + "\n";
-  services.configWatcher?.markSeen(text);
-  await writeConfigAtomic(path, text);
-  applyOptions(services, reloadOptions(services.options, { path, exists: true, raw: text, config: checked.config, warnings: checked.warnings }));
+  // Our own write, applied below: the file watcher must not treat it as an outside edit.
+  services.configWatcher?.markSeen(saved.text);
+  const file = { path, exists: true, raw: saved.text, ...parseConfigText(path, saved.text) };
+  applyOptions(services, reloadOptions(services.options, file));
   services.log.info(`config ${kind} by ${session.client.id} (${session.deviceId ?? connection.remoteAddress})`);
-  const result = { ok: true, path, config: redactConfig(checked.config) };
+  const result = { ok: true, path, config: redactConfig(file.config) };
   if (kind === "set") return result;
   const payload = { kind: `config.${kind}`, sessionKey: params.sessionKey, note: params.note, ts: services.now() };
   const sentinel = join(services.options.paths.stateDir, "restart-sentinel.json");

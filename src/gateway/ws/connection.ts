@@ -56,7 +56,6 @@ export function truncateReason(reason: string): string {
 export class Connection {
   readonly connId: string;
   readonly nonce = crypto.randomUUID();
-  challengeTs = 0;
   session: Session | null = null;
   closed = false;
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;

@@ -6,7 +6,7 @@
 import { CloseCodes, ErrorCodes } from "../../../protocol/errors.ts";
 import type { ConnectParams } from "../../../protocol/handshake.ts";
 import { PROTOCOL_VERSIONS, LATEST_PROTOCOL } from "../../../protocol/index.ts";
-import { Scopes } from "../../../protocol/scopes.ts";
+import { Roles, Scopes, type Role } from "../../../protocol/scopes.ts";
 import { validate } from "../../../protocol/validate.ts";
 import type { DeviceToken } from "../../store/devices.ts";
 import { scopesCovered } from "../auth/device-pairing.ts";
@@ -20,6 +20,8 @@ export interface HandshakeResult {
   session: Session;
   deviceToken: DeviceToken | null;
 }
+
+const isRole = (role: string): role is Role => (Roles as readonly string[]).includes(role);
 
 /** Highest version both sides speak, or null. */
 export function negotiateProtocol(min: number, max: number): number | null {
@@ -40,7 +42,7 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
     throw new HandshakeError(ErrorCodes.INVALID_REQUEST, "protocol mismatch", { expectedProtocol: LATEST_PROTOCOL }, CloseCodes.PROTOCOL_ERROR);
   }
   const role = params.role ?? "operator";
-  if (role !== "operator" && role !== "node") throw HandshakeError.invalid("invalid role");
+  if (!isRole(role)) throw HandshakeError.invalid("invalid role");
   const requestedScopes = role === "node" ? [] : [...new Set(params.scopes ?? [])];
 
   const now = services.now();

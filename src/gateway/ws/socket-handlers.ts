@@ -101,8 +101,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       const connection = new Connection(ws);
       ws.data.connection = connection;
       connections.add(connection);
-      connection.challengeTs = services.now();
-      connection.sendEvent("connect.challenge", { nonce: connection.nonce, ts: connection.challengeTs });
+      connection.sendEvent("connect.challenge", { nonce: connection.nonce, ts: services.now() });
       connection.handshakeTimer = setTimeout(() => connection.close(CloseCodes.NORMAL), services.handshakeTimeoutMs);
     },
     message(ws, message) {

@@ -6,23 +6,17 @@
  * lost (the previous text stays in `<config>.bak`). Acceptable for now; a comment-preserving
  * JSON5 editor would fix it.
  */
-import { checkConfig, ConfigError } from "../config/read-config.ts";
-import { writeConfigAtomic } from "../config/write-config.ts";
+import { REDACTED } from "../../protocol/methods/config.ts";
 import { VERSION } from "../version.ts";
+import { checkConfig, ConfigError } from "./read-config.ts";
+import { isSecretKey, redactConfig } from "./redact-config.ts";
+import { writeConfigAtomic } from "./write-config.ts";
 
 export type ConfigObject = Record<string, unknown>;
 
-/** Shown instead of a secret value. */
-export const REDACTED = "__OPENCLAW_REDACTED__";
-
-const SECRET_KEYS = new Set(["token", "password", "secret", "apikey", "bottoken", "privatekey", "clientsecret", "accesstoken", "refreshtoken"]);
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export class ConfigPathError extends Error {}
-
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase().replace(/[-_]/g, ""));
-}
 
 /** `gateway.auth.token` → `["gateway", "auth", "token"]`; empty and prototype keys are refused. */
 export function splitPath(path: string): string[] {
@@ -90,23 +84,10 @@ export function unsetPath(doc: ConfigObject, parts: readonly string[]): boolean 
   return true;
 }
 
-/** A copy with every secret-named string replaced by {@link REDACTED}. */
+/** A value read at `key` (the last path segment), with secrets masked as `config.get` masks them. */
 export function redactSecrets(value: unknown, key = ""): unknown {
   if (typeof value === "string") return isSecretKey(key) && value !== "" ? REDACTED : value;
-  if (Array.isArray(value)) return value.map((item) => redactSecrets(item, key));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
-  return value;
-}
-
-/** Deep merge: objects merge key by key, anything else from `over` replaces. */
-export function mergeDocuments(base: ConfigObject, over: ConfigObject): ConfigObject {
-  const out: ConfigObject = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    if (FORBIDDEN_KEYS.has(key)) continue;
-    const current = out[key];
-    out[key] = isObject(current) && isObject(value) ? mergeDocuments(current, value) : value;
-  }
-  return out;
+  return redactConfig(value);
 }
 
 /**
@@ -114,10 +95,11 @@ export function mergeDocuments(base: ConfigObject, over: ConfigObject): ConfigOb
  * `meta.lastTouchedVersion`/`lastTouchedAt` as the reference does. Throws ConfigError, and
  * writes nothing, when the result is invalid. Returns the unknown-key warnings.
  */
-export async function saveDocument(path: string, doc: ConfigObject, now = new Date()): Promise<string[]> {
+export async function saveDocument(path: string, doc: ConfigObject, now = new Date()): Promise<{ text: string; warnings: string[] }> {
   const { warnings } = checkConfig(path, doc);
   const meta = isObject(doc.meta) ? doc.meta : {};
   const stamped = { ...doc, meta: { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: now.toISOString() } };
-  await writeConfigAtomic(path, JSON.stringify(stamped, null, 2) + "\n");
-  return warnings;
+  const text = JSON.stringify(stamped, null, 2) + "\n";
+  await writeConfigAtomic(path, text);
+  return { text, warnings };
 }
