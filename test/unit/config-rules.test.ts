@@ -39,3 +39,10 @@ test("redaction round trip keeps secrets the client never saw", () => {
   shown.x = "changed";
   expect(restoreRedacted(shown, config)).toEqual({ ...config, x: "changed" });
 });
+
+test("merge patch never turns __proto__ or constructor into data or prototypes", () => {
+  const merged = mergePatch({ a: 1 }, JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"x": 1}, "b": 2}')) as Record<string, unknown>;
+  expect(merged).toEqual({ a: 1, b: 2 });
+  expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+  expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+});
