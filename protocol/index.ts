@@ -1,26 +1,22 @@
 /**
  * The wire contract in one place: supported protocol versions, policy limits, every named
- * definition (the source of `schema/protocol.schema.json`), and the method and event registry.
+ * definition (the source of `schema/protocol.schema.json`), and the method and event records.
+ *
+ * Definitions are collected from the modules' exports, and methods and events from their
+ * area records, so adding a method means editing its `methods/<area>.ts` only.
  */
-import type { Schema } from "./schema-builder.ts";
-import { ErrorShape, EventFrame, RequestFrame, ResponseFrame, StateVersion } from "./frames.ts";
-import { ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot } from "./handshake.ts";
-import {
-  ChannelHealth, EmptyParams, HealthParams, HealthSummary, SessionsSummary, HeartbeatEvent, OkResult, PresenceEntry, StatusSummary,
-  SystemEventParams,
-} from "./methods/system.ts";
-import { DevicePairResolvedEvent, PresenceEvent, ShutdownEvent, TickEvent } from "./events.ts";
-import {
-  NodeEventParams, NodeIdParams, NodeInfo, NodeInvokeParams, NodeInvokeRequestEvent, NodeInvokeResult,
-  NodeInvokeResultParams, NodeListResult, NodePairRequestParams, NodePairResolvedEvent, NodePairVerifyParams,
-  NodeRenameParams, RequestIdParams,
-} from "./methods/nodes.ts";
-import {
-  DeviceIdParams, DevicePairListResult, DevicePairRequest, DeviceTokenRevokeParams, DeviceTokenRotateParams,
-  DeviceTokenRotateResult, PairedDeviceInfo,
-} from "./methods/devices.ts";
-import { LogsTailParams, LogsTailResult } from "./methods/logs.ts";
-import { ConfigSnapshot, ConfigWriteParams } from "./methods/config.ts";
+import * as configArea from "./methods/config.ts";
+import * as devicesArea from "./methods/devices.ts";
+import * as logsArea from "./methods/logs.ts";
+import * as nodesArea from "./methods/nodes.ts";
+import * as systemArea from "./methods/system.ts";
+import * as eventsModule from "./events.ts";
+import * as frames from "./frames.ts";
+import * as handshake from "./handshake.ts";
+import type { MethodRecord, ParamsOfRecord, ResultOfRecord } from "./method-record.ts";
+import type { EventRecord, PayloadOfRecord } from "./event-record.ts";
+import { isSchema, type Schema } from "./schema-builder.ts";
+import { Scopes, type Scope } from "./scopes.ts";
 
 /** Protocol versions this gateway speaks, oldest first. */
 export const PROTOCOL_VERSIONS = [3, 4] as const;
@@ -40,65 +36,59 @@ export const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** `device.signedAt` may differ from the gateway clock by at most this much. */
 export const DEVICE_SIGNATURE_SKEW_MS = 10 * 60_000;
 
-/** Every named definition; `protocol:gen` emits them under `definitions`. */
-export const definitions = {
-  ErrorShape, RequestFrame, ResponseFrame, EventFrame, StateVersion,
-  ConnectChallenge, ConnectParams, HelloOk, Policy, Snapshot,
-  PresenceEntry, HealthSummary, SessionsSummary, ChannelHealth, StatusSummary, HeartbeatEvent, OkResult,
-  HealthParams, EmptyParams, SystemEventParams,
-  TickEvent, PresenceEvent, ShutdownEvent, DevicePairResolvedEvent,
-  NodeInfo, NodeListResult, NodeIdParams, NodeRenameParams, NodeInvokeParams, NodeInvokeResult, NodeInvokeRequestEvent,
-  NodeInvokeResultParams, NodeEventParams, NodePairRequestParams, RequestIdParams, NodePairVerifyParams,
-  NodePairResolvedEvent,
-  DeviceIdParams, DeviceTokenRotateParams, DeviceTokenRevokeParams, PairedDeviceInfo, DevicePairRequest,
-  DevicePairListResult, DeviceTokenRotateResult,
-  LogsTailParams, LogsTailResult, ConfigWriteParams, ConfigSnapshot,
-} satisfies Record<string, Schema>;
-export type DefinitionName = keyof typeof definitions;
+/** Every method the gateway implements, in the order `hello-ok.features.methods` lists them. */
+export const methods = {
+  ...systemArea.systemMethods,
+  ...logsArea.logsMethods,
+  ...nodesArea.nodeMethods,
+  ...devicesArea.deviceMethods,
+  ...configArea.configMethods,
+} satisfies Record<string, MethodRecord>;
+export type MethodName = keyof typeof methods;
+export type ParamsOf<M extends MethodName> = ParamsOfRecord<(typeof methods)[M]>;
+export type ResultOf<M extends MethodName> = ResultOfRecord<(typeof methods)[M]>;
 
-/** A method the gateway implements: the definition its params must match. */
-export interface MethodContract {
-  params: DefinitionName;
+/** Every event the gateway emits, with its audience. */
+export const events = eventsModule.eventRecords satisfies Record<string, EventRecord>;
+export type EventName = keyof typeof events;
+export type PayloadOf<E extends EventName> = PayloadOfRecord<(typeof events)[E]>;
+
+type EventsWhere<A> = { [E in EventName]: (typeof events)[E]["audience"] extends A ? E : never }[EventName];
+/** Events sent to everyone or to the holders of a scope. */
+export type BroadcastEventName = EventsWhere<"all" | { scope: Scope }>;
+/** Events sent to one connection named at send time. */
+export type ConnectionEventName = EventsWhere<"connection">;
+/** Events sent to the subscribers of a topic (a run, a session). */
+export type TopicEventName = EventsWhere<"subscribers">;
+
+/** Event names for `hello-ok.features.events`. */
+export const eventNames = Object.keys(events) as EventName[];
+
+/** The record of `name`, looked up without touching the prototype (`__proto__` is just unknown). */
+export function methodRecord(name: string): MethodRecord | undefined {
+  return Object.hasOwn(methods, name) ? (methods as Record<string, MethodRecord>)[name] : undefined;
 }
 
-/** Methods implemented by this gateway, in the order `hello-ok.features.methods` lists them. */
-export const methods = {
-  health: { params: "HealthParams" },
-  status: { params: "EmptyParams" },
-  "system-presence": { params: "EmptyParams" },
-  "system-event": { params: "SystemEventParams" },
-  "last-heartbeat": { params: "EmptyParams" },
-  "logs.tail": { params: "LogsTailParams" },
-  "config.get": { params: "EmptyParams" },
-  "config.schema": { params: "EmptyParams" },
-  "config.set": { params: "ConfigWriteParams" },
-  "config.patch": { params: "ConfigWriteParams" },
-  "config.apply": { params: "ConfigWriteParams" },
-  "node.list": { params: "EmptyParams" },
-  "node.describe": { params: "NodeIdParams" },
-  "node.rename": { params: "NodeRenameParams" },
-  "node.invoke": { params: "NodeInvokeParams" },
-  "node.invoke.result": { params: "NodeInvokeResultParams" },
-  "node.event": { params: "NodeEventParams" },
-  "node.pair.request": { params: "NodePairRequestParams" },
-  "node.pair.list": { params: "EmptyParams" },
-  "node.pair.approve": { params: "RequestIdParams" },
-  "node.pair.reject": { params: "RequestIdParams" },
-  "node.pair.verify": { params: "NodePairVerifyParams" },
-  "device.pair.list": { params: "EmptyParams" },
-  "device.pair.approve": { params: "RequestIdParams" },
-  "device.pair.reject": { params: "RequestIdParams" },
-  "device.pair.remove": { params: "DeviceIdParams" },
-  "device.token.rotate": { params: "DeviceTokenRotateParams" },
-  "device.token.revoke": { params: "DeviceTokenRevokeParams" },
-} as const satisfies Record<string, MethodContract>;
-export type MethodName = keyof typeof methods;
+/** The scope a method needs (null: none beyond its role); unknown methods need admin (fail closed). */
+export function requiredScope(name: string): Scope | null {
+  const record = methodRecord(name);
+  return record ? record.scope : Scopes.ADMIN;
+}
 
-/** Events this gateway emits, as listed in `hello-ok.features.events`. */
-export const events = [
-  "connect.challenge", "tick", "presence", "health", "shutdown",
-  "device.pair.requested", "device.pair.resolved",
-  "node.invoke.request", "node.pair.requested", "node.pair.resolved",
-] as const;
+function collectDefinitions(...modules: Record<string, unknown>[]): Record<string, Schema> {
+  const found: Record<string, Schema> = {};
+  for (const module of modules) {
+    for (const [name, value] of Object.entries(module)) {
+      if (!isSchema(value)) continue;
+      if (Object.hasOwn(found, name) && found[name] !== value) throw new Error(`protocol: two definitions named ${name}`);
+      found[name] = value;
+    }
+  }
+  return found;
+}
+
+/** Every exported schema by its export name; `protocol:gen` emits them under `definitions`. */
+export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, configArea, eventsModule);
+export type DefinitionName = keyof typeof definitions;
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

@@ -30,8 +30,17 @@ interface Annotations {
   description?: string;
 }
 
+/** Marks what this builder made, so `index.ts` can collect every exported schema as a definition. */
+const schemaMark = Symbol("schema");
+
 function make<T>(schema: JsonSchema): Schema<T> {
+  Object.defineProperty(schema, schemaMark, { value: true, enumerable: false });
   return schema as Schema<T>;
+}
+
+/** Whether `value` was built with `t` (and so is a schema, not a record or a constant). */
+export function isSchema(value: unknown): value is Schema {
+  return typeof value === "object" && value !== null && schemaMark in value;
 }
 
 export const t = {

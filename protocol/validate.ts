@@ -4,7 +4,7 @@
  * compiling at run time, without loading ajv's compiler into the gateway.
  */
 import type { ErrorObject } from "ajv";
-import type { methods } from "./index.ts";
+import { validatorName } from "./method-record.ts";
 import * as compiled from "./schema/validators.ts";
 
 interface CompiledValidator {
@@ -14,8 +14,8 @@ interface CompiledValidator {
 
 const validators = compiled as unknown as Record<string, CompiledValidator>;
 
-/** Definitions with a compiled validator: frames, connect params, method params, the config file. */
-export type ValidatedName = "RequestFrame" | "ConnectParams" | "OpenClawConfig" | (typeof methods)[keyof typeof methods]["params"];
+/** Definitions with a compiled validator besides method params: frames, connect params, the config file. */
+export type ValidatedName = "RequestFrame" | "ConnectParams" | "OpenClawConfig";
 
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string };
 
@@ -23,6 +23,13 @@ export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: 
 export function validate<T = unknown>(name: ValidatedName, value: unknown): ValidationResult<T> {
   const fn = validators[name];
   if (!fn) throw new Error(`no compiled validator for ${name}; run bun run protocol:gen`);
+  return fn(value) ? { ok: true, value: value as T } : { ok: false, errors: formatErrors(fn.errors ?? []) };
+}
+
+/** Validates the params of `method` (a name from the method records). */
+export function validateParams<T = unknown>(method: string, value: unknown): ValidationResult<T> {
+  const fn = validators[validatorName(method)];
+  if (!fn) throw new Error(`no compiled validator for ${method} params; run bun run protocol:gen`);
   return fn(value) ? { ok: true, value: value as T } : { ok: false, errors: formatErrors(fn.errors ?? []) };
 }
 

@@ -8,13 +8,17 @@ import Ajv from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { OpenClawConfig } from "../config-schema.ts";
 import { methods } from "../index.ts";
+import { validatorName } from "../method-record.ts";
 import { renderSchemaBundle } from "./schema.ts";
 import { writeGenerated } from "./write-generated.ts";
 
 const target = new URL("../schema/validators.ts", import.meta.url).pathname;
 
-/** The definitions validated on the way in; results the gateway builds itself need none. */
-export const VALIDATED = ["RequestFrame", "ConnectParams", ...new Set(Object.values(methods).map((m) => m.params))] as const;
+/** Definitions validated on the way in besides method params; results the gateway builds itself need none. */
+export const VALIDATED = ["RequestFrame", "ConnectParams"] as const;
+
+/** `/methods/node.invoke/params` as a JSON pointer fragment. */
+const pointer = (method: string) => `#/methods/${method.replace(/~/g, "~0").replace(/\//g, "~1")}/params`;
 
 export function renderValidators(): string {
   const bundle = JSON.parse(renderSchemaBundle()) as { $id: string };
@@ -23,6 +27,11 @@ export function renderValidators(): string {
   ajv.addSchema({ ...OpenClawConfig, $id: "openclaw-config" }, "openclaw-config");
   const refs: Record<string, string> = { OpenClawConfig: "openclaw-config" };
   for (const name of VALIDATED) refs[name] = `${bundle.$id}#/definitions/${name}`;
+  for (const method of Object.keys(methods)) {
+    const exportName = validatorName(method);
+    if (Object.hasOwn(refs, exportName)) throw new Error(`two methods share the validator name ${exportName}`);
+    refs[exportName] = `${bundle.$id}${pointer(method)}`;
+  }
   let code = standaloneCode(ajv, refs);
   // The standalone output requires ajv's small runtime helpers; static imports let the
   // bundler embed them in the compiled binary.

@@ -1,5 +1,8 @@
 /** `config.*`: read, replace, patch and apply the config file over the control plane (protocol.md §6 Config). */
+import { method } from "../method-record.ts";
 import { t, type Static } from "../schema-builder.ts";
+import { Scopes } from "../scopes.ts";
+import { EmptyParams } from "./system.ts";
 
 /** Stands in for secret values in everything `config.*` returns; written back, it keeps the current value. */
 export const REDACTED = "__OPENCLAW_REDACTED__";
@@ -29,3 +32,11 @@ export const ConfigSnapshot = t.object({
   legacyIssues: t.array(t.string()),
 });
 export type ConfigSnapshot = Static<typeof ConfigSnapshot>;
+
+export const configMethods = {
+  "config.get": method({ params: EmptyParams, result: ConfigSnapshot, scope: Scopes.READ }),
+  "config.schema": method({ params: EmptyParams, scope: Scopes.ADMIN }),
+  "config.set": method({ params: ConfigWriteParams, scope: Scopes.ADMIN }),
+  "config.patch": method({ params: ConfigWriteParams, scope: Scopes.ADMIN }),
+  "config.apply": method({ params: ConfigWriteParams, scope: Scopes.ADMIN }),
+};

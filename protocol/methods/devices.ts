@@ -1,5 +1,9 @@
 /** Devices: pairing approval and per-role tokens (protocol.md §3.8, §6 Devices). */
+import { method } from "../method-record.ts";
 import { t, type Static } from "../schema-builder.ts";
+import { Scopes } from "../scopes.ts";
+import { RequestIdParams } from "./nodes.ts";
+import { EmptyParams } from "./system.ts";
 
 const id = () => t.string({ minLength: 1, maxLength: 256 });
 
@@ -70,3 +74,12 @@ export const DeviceTokenRotateResult = t.object({
   scopes: t.array(t.string()),
   rotatedAtMs: t.integer(),
 });
+
+export const deviceMethods = {
+  "device.pair.list": method({ params: EmptyParams, result: DevicePairListResult, scope: Scopes.PAIRING }),
+  "device.pair.approve": method({ params: RequestIdParams, scope: Scopes.PAIRING }),
+  "device.pair.reject": method({ params: RequestIdParams, scope: Scopes.PAIRING }),
+  "device.pair.remove": method({ params: DeviceIdParams, scope: Scopes.PAIRING }),
+  "device.token.rotate": method({ params: DeviceTokenRotateParams, result: DeviceTokenRotateResult, scope: Scopes.PAIRING }),
+  "device.token.revoke": method({ params: DeviceTokenRevokeParams, scope: Scopes.PAIRING }),
+};

@@ -1,5 +1,7 @@
 /** `logs.tail`: read the gateway's JSON-lines file log from a byte cursor (protocol.md §6 Logs). */
+import { method } from "../method-record.ts";
 import { t, type Static } from "../schema-builder.ts";
+import { Scopes } from "../scopes.ts";
 
 export const LogsTailParams = t.object({
   /** Byte offset returned by the previous call; omitted = the last `maxBytes` of the file. */
@@ -21,3 +23,7 @@ export const LogsTailResult = t.object({
   reset: t.optional(t.boolean()),
 });
 export type LogsTailResult = Static<typeof LogsTailResult>;
+
+export const logsMethods = {
+  "logs.tail": method({ params: LogsTailParams, result: LogsTailResult, scope: Scopes.READ }),
+};

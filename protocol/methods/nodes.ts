@@ -1,5 +1,8 @@
 /** Nodes: listing, describing, invoking commands on them, and node pairing (protocol.md §6 Nodes). */
+import { method } from "../method-record.ts";
 import { t, type Static } from "../schema-builder.ts";
+import { Scopes } from "../scopes.ts";
+import { EmptyParams } from "./system.ts";
 
 const id = (maxLength = 256) => t.string({ minLength: 1, maxLength });
 const strings = (maxItems = 1024) => t.optional(t.array(t.string({ maxLength: 256 }), { maxItems }));
@@ -105,3 +108,18 @@ export const NodePairResolvedEvent = t.object({
   decision: t.enum(["approved", "rejected", "expired"]),
   ts: t.integer(),
 });
+
+/** Nodes and node pairing, in the order `hello-ok.features.methods` lists them. */
+export const nodeMethods = {
+  "node.list": method({ params: EmptyParams, result: NodeListResult, scope: Scopes.READ }),
+  "node.describe": method({ params: NodeIdParams, result: NodeInfo, scope: Scopes.READ }),
+  "node.rename": method({ params: NodeRenameParams, scope: Scopes.PAIRING }),
+  "node.invoke": method({ params: NodeInvokeParams, result: NodeInvokeResult, scope: Scopes.WRITE, idempotent: true }),
+  "node.invoke.result": method({ params: NodeInvokeResultParams, roles: ["node"], scope: null }),
+  "node.event": method({ params: NodeEventParams, roles: ["node"], scope: null }),
+  "node.pair.request": method({ params: NodePairRequestParams, scope: Scopes.PAIRING }),
+  "node.pair.list": method({ params: EmptyParams, scope: Scopes.PAIRING }),
+  "node.pair.approve": method({ params: RequestIdParams, scope: Scopes.PAIRING }),
+  "node.pair.reject": method({ params: RequestIdParams, scope: Scopes.PAIRING }),
+  "node.pair.verify": method({ params: NodePairVerifyParams, scope: Scopes.PAIRING }),
+};

@@ -1,5 +1,7 @@
 /** Core system methods: health, status, presence, system events, heartbeats (protocol.md §6). */
+import { method } from "../method-record.ts";
 import { t, type Static } from "../schema-builder.ts";
+import { Scopes } from "../scopes.ts";
 
 export const PresenceEntry = t.object({
   host: t.optional(t.string()),
@@ -37,6 +39,12 @@ export const ChannelHealth = t.object({
   accounts: t.optional(t.record(t.unknown())),
 });
 
+export const PartHealth = t.object({
+  state: t.enum(["stopped", "starting", "running", "degraded", "failed", "disabled"]),
+  detail: t.optional(t.string()),
+  info: t.optional(t.record(t.unknown())),
+});
+
 export const HealthSummary = t.object({
   ok: t.boolean(),
   ts: t.integer({ minimum: 0 }),
@@ -56,6 +64,10 @@ export const HealthSummary = t.object({
     }),
   ),
   sessions: SessionsSummary,
+  /** How late the event loop ran timers lately, in ms (a busy or blocked gateway shows here first). */
+  eventLoop: t.optional(t.object({ p50Ms: t.number({ minimum: 0 }), p99Ms: t.number({ minimum: 0 }), maxMs: t.number({ minimum: 0 }) })),
+  /** Each long-lived part of the gateway by name: its state and, when not running, why. */
+  parts: t.optional(t.record(PartHealth)),
 });
 export type HealthSummary = Static<typeof HealthSummary>;
 
@@ -126,3 +138,15 @@ export const HeartbeatEvent = t.object({
   indicatorType: t.optional(t.enum(["ok", "alert", "error"])),
 });
 export type HeartbeatEvent = Static<typeof HeartbeatEvent>;
+
+export const LastHeartbeatResult = t.nullable(HeartbeatEvent);
+
+/** The core system methods, in the order `hello-ok.features.methods` lists them. */
+export const systemMethods = {
+  // Any connected client may ask for health, nodes included.
+  health: method({ params: HealthParams, result: HealthSummary, roles: ["operator", "node"], scope: null }),
+  status: method({ params: EmptyParams, result: StatusSummary, scope: Scopes.READ }),
+  "system-presence": method({ params: EmptyParams, result: t.array(PresenceEntry), scope: Scopes.READ }),
+  "system-event": method({ params: SystemEventParams, result: OkResult, scope: Scopes.ADMIN }),
+  "last-heartbeat": method({ params: EmptyParams, result: LastHeartbeatResult, scope: Scopes.READ }),
+};

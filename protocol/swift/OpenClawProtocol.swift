@@ -23,6 +23,28 @@ public struct ErrorShape: Codable, Sendable {
     }
 }
 
+public struct EventFrame: Codable, Sendable {
+    public let type: String
+    public let event: String
+    public let payload: AnyCodable?
+    public let seq: Int?
+    public let stateVersion: StateVersion?
+
+    public init(
+        type: String = "event",
+        event: String,
+        payload: AnyCodable? = nil,
+        seq: Int? = nil,
+        stateVersion: StateVersion? = nil
+    ) {
+        self.type = type
+        self.event = event
+        self.payload = payload
+        self.seq = seq
+        self.stateVersion = stateVersion
+    }
+}
+
 public struct RequestFrame: Codable, Sendable {
     public let type: String
     public let id: String
@@ -61,28 +83,6 @@ public struct ResponseFrame: Codable, Sendable {
     }
 }
 
-public struct EventFrame: Codable, Sendable {
-    public let type: String
-    public let event: String
-    public let payload: AnyCodable?
-    public let seq: Int?
-    public let stateVersion: StateVersion?
-
-    public init(
-        type: String = "event",
-        event: String,
-        payload: AnyCodable? = nil,
-        seq: Int? = nil,
-        stateVersion: StateVersion? = nil
-    ) {
-        self.type = type
-        self.event = event
-        self.payload = payload
-        self.seq = seq
-        self.stateVersion = stateVersion
-    }
-}
-
 public struct StateVersion: Codable, Sendable {
     public let presence: Int
     public let health: Int
@@ -93,63 +93,7 @@ public struct StateVersion: Codable, Sendable {
     }
 }
 
-public struct ConnectChallenge: Codable, Sendable {
-    public let nonce: String
-    public let ts: Int
-
-    public init(nonce: String, ts: Int) {
-        self.nonce = nonce
-        self.ts = ts
-    }
-}
-
-public struct ConnectParams: Codable, Sendable {
-    public let minProtocol: Int
-    public let maxProtocol: Int
-    public let client: ConnectParamsClient
-    public let caps: [String]?
-    public let commands: [String]?
-    public let permissions: [String: Bool]?
-    public let pathEnv: String?
-    public let role: String?
-    public let scopes: [String]?
-    public let device: ConnectParamsDevice?
-    public let auth: ConnectParamsAuth?
-    public let locale: String?
-    public let userAgent: String?
-
-    public init(
-        minProtocol: Int,
-        maxProtocol: Int,
-        client: ConnectParamsClient,
-        caps: [String]? = nil,
-        commands: [String]? = nil,
-        permissions: [String: Bool]? = nil,
-        pathEnv: String? = nil,
-        role: String? = nil,
-        scopes: [String]? = nil,
-        device: ConnectParamsDevice? = nil,
-        auth: ConnectParamsAuth? = nil,
-        locale: String? = nil,
-        userAgent: String? = nil
-    ) {
-        self.minProtocol = minProtocol
-        self.maxProtocol = maxProtocol
-        self.client = client
-        self.caps = caps
-        self.commands = commands
-        self.permissions = permissions
-        self.pathEnv = pathEnv
-        self.role = role
-        self.scopes = scopes
-        self.device = device
-        self.auth = auth
-        self.locale = locale
-        self.userAgent = userAgent
-    }
-}
-
-public struct ConnectParamsClient: Codable, Sendable {
+public struct ClientInfo: Codable, Sendable {
     public let id: String
     public let displayName: String?
     public let version: String
@@ -180,23 +124,7 @@ public struct ConnectParamsClient: Codable, Sendable {
     }
 }
 
-public struct ConnectParamsDevice: Codable, Sendable {
-    public let id: String
-    public let publicKey: String
-    public let signature: String
-    public let signedAt: Int
-    public let nonce: String?
-
-    public init(id: String, publicKey: String, signature: String, signedAt: Int, nonce: String? = nil) {
-        self.id = id
-        self.publicKey = publicKey
-        self.signature = signature
-        self.signedAt = signedAt
-        self.nonce = nonce
-    }
-}
-
-public struct ConnectParamsAuth: Codable, Sendable {
+public struct ConnectAuth: Codable, Sendable {
     public let token: String?
     public let password: String?
     public let deviceToken: String?
@@ -215,13 +143,107 @@ public struct ConnectParamsAuth: Codable, Sendable {
     }
 }
 
+public struct ConnectChallenge: Codable, Sendable {
+    public let nonce: String
+    public let ts: Int
+
+    public init(nonce: String, ts: Int) {
+        self.nonce = nonce
+        self.ts = ts
+    }
+}
+
+public struct ConnectParams: Codable, Sendable {
+    public let minProtocol: Int
+    public let maxProtocol: Int
+    public let client: ClientInfo
+    public let caps: [String]?
+    public let commands: [String]?
+    public let permissions: [String: Bool]?
+    public let pathEnv: String?
+    public let role: String?
+    public let scopes: [String]?
+    public let device: DeviceBlock?
+    public let auth: ConnectAuth?
+    public let locale: String?
+    public let userAgent: String?
+
+    public init(
+        minProtocol: Int,
+        maxProtocol: Int,
+        client: ClientInfo,
+        caps: [String]? = nil,
+        commands: [String]? = nil,
+        permissions: [String: Bool]? = nil,
+        pathEnv: String? = nil,
+        role: String? = nil,
+        scopes: [String]? = nil,
+        device: DeviceBlock? = nil,
+        auth: ConnectAuth? = nil,
+        locale: String? = nil,
+        userAgent: String? = nil
+    ) {
+        self.minProtocol = minProtocol
+        self.maxProtocol = maxProtocol
+        self.client = client
+        self.caps = caps
+        self.commands = commands
+        self.permissions = permissions
+        self.pathEnv = pathEnv
+        self.role = role
+        self.scopes = scopes
+        self.device = device
+        self.auth = auth
+        self.locale = locale
+        self.userAgent = userAgent
+    }
+}
+
+public struct DeviceBlock: Codable, Sendable {
+    public let id: String
+    public let publicKey: String
+    public let signature: String
+    public let signedAt: Int
+    public let nonce: String?
+
+    public init(id: String, publicKey: String, signature: String, signedAt: Int, nonce: String? = nil) {
+        self.id = id
+        self.publicKey = publicKey
+        self.signature = signature
+        self.signedAt = signedAt
+        self.nonce = nonce
+    }
+}
+
+public struct HelloAuth: Codable, Sendable {
+    public let role: String
+    public let scopes: [String]
+    public let deviceToken: String?
+    public let issuedAtMs: Int?
+    public let method: String?
+
+    public init(
+        role: String,
+        scopes: [String],
+        deviceToken: String? = nil,
+        issuedAtMs: Int? = nil,
+        method: String? = nil
+    ) {
+        self.role = role
+        self.scopes = scopes
+        self.deviceToken = deviceToken
+        self.issuedAtMs = issuedAtMs
+        self.method = method
+    }
+}
+
 public struct HelloOk: Codable, Sendable {
     public let type: String
     public let `protocol`: Int
     public let server: HelloOkServer
     public let features: HelloOkFeatures
     public let snapshot: Snapshot
-    public let auth: HelloOkAuth?
+    public let auth: HelloAuth?
     public let policy: Policy
 
     public init(
@@ -230,7 +252,7 @@ public struct HelloOk: Codable, Sendable {
         server: HelloOkServer,
         features: HelloOkFeatures,
         snapshot: Snapshot,
-        auth: HelloOkAuth? = nil,
+        auth: HelloAuth? = nil,
         policy: Policy
     ) {
         self.type = type
@@ -265,28 +287,6 @@ public struct HelloOkFeatures: Codable, Sendable {
     }
 }
 
-public struct HelloOkAuth: Codable, Sendable {
-    public let role: String
-    public let scopes: [String]
-    public let deviceToken: String?
-    public let issuedAtMs: Int?
-    public let method: String?
-
-    public init(
-        role: String,
-        scopes: [String],
-        deviceToken: String? = nil,
-        issuedAtMs: Int? = nil,
-        method: String? = nil
-    ) {
-        self.role = role
-        self.scopes = scopes
-        self.deviceToken = deviceToken
-        self.issuedAtMs = issuedAtMs
-        self.method = method
-    }
-}
-
 public struct Policy: Codable, Sendable {
     public let maxPayload: Int
     public let maxBufferedBytes: Int
@@ -299,38 +299,7 @@ public struct Policy: Codable, Sendable {
     }
 }
 
-public struct Snapshot: Codable, Sendable {
-    public let presence: [PresenceEntry]
-    public let health: AnyCodable
-    public let stateVersion: StateVersion
-    public let uptimeMs: Int
-    public let configPath: String?
-    public let stateDir: String?
-    public let sessionDefaults: SnapshotSessionDefaults?
-    public let authMode: SnapshotAuthMode?
-
-    public init(
-        presence: [PresenceEntry],
-        health: AnyCodable,
-        stateVersion: StateVersion,
-        uptimeMs: Int,
-        configPath: String? = nil,
-        stateDir: String? = nil,
-        sessionDefaults: SnapshotSessionDefaults? = nil,
-        authMode: SnapshotAuthMode? = nil
-    ) {
-        self.presence = presence
-        self.health = health
-        self.stateVersion = stateVersion
-        self.uptimeMs = uptimeMs
-        self.configPath = configPath
-        self.stateDir = stateDir
-        self.sessionDefaults = sessionDefaults
-        self.authMode = authMode
-    }
-}
-
-public struct SnapshotSessionDefaults: Codable, Sendable {
+public struct SessionDefaults: Codable, Sendable {
     public let defaultAgentId: String
     public let mainKey: String
     public let mainSessionKey: String
@@ -344,11 +313,252 @@ public struct SnapshotSessionDefaults: Codable, Sendable {
     }
 }
 
+public struct Snapshot: Codable, Sendable {
+    public let presence: [PresenceEntry]
+    public let health: AnyCodable
+    public let stateVersion: StateVersion
+    public let uptimeMs: Int
+    public let configPath: String?
+    public let stateDir: String?
+    public let sessionDefaults: SessionDefaults?
+    public let authMode: SnapshotAuthMode?
+
+    public init(
+        presence: [PresenceEntry],
+        health: AnyCodable,
+        stateVersion: StateVersion,
+        uptimeMs: Int,
+        configPath: String? = nil,
+        stateDir: String? = nil,
+        sessionDefaults: SessionDefaults? = nil,
+        authMode: SnapshotAuthMode? = nil
+    ) {
+        self.presence = presence
+        self.health = health
+        self.stateVersion = stateVersion
+        self.uptimeMs = uptimeMs
+        self.configPath = configPath
+        self.stateDir = stateDir
+        self.sessionDefaults = sessionDefaults
+        self.authMode = authMode
+    }
+}
+
 public enum SnapshotAuthMode: String, Codable, Sendable {
     case none
     case token
     case password
     case trustedProxy = "trusted-proxy"
+}
+
+public struct ChannelHealth: Codable, Sendable {
+    public let accountId: String?
+    public let configured: Bool?
+    public let linked: Bool?
+    public let authAgeMs: Int?
+    public let probe: AnyCodable?
+    public let lastProbeAt: Int?
+    public let accounts: [String: AnyCodable]?
+
+    public init(
+        accountId: String? = nil,
+        configured: Bool? = nil,
+        linked: Bool? = nil,
+        authAgeMs: Int? = nil,
+        probe: AnyCodable? = nil,
+        lastProbeAt: Int? = nil,
+        accounts: [String: AnyCodable]? = nil
+    ) {
+        self.accountId = accountId
+        self.configured = configured
+        self.linked = linked
+        self.authAgeMs = authAgeMs
+        self.probe = probe
+        self.lastProbeAt = lastProbeAt
+        self.accounts = accounts
+    }
+}
+
+public struct EmptyParams: Codable, Sendable {
+    public init() {}
+}
+
+public struct HealthParams: Codable, Sendable {
+    public let probe: Bool?
+
+    public init(probe: Bool? = nil) {
+        self.probe = probe
+    }
+}
+
+public struct HealthSummary: Codable, Sendable {
+    public let ok: Bool
+    public let ts: Int
+    public let durationMs: Double
+    public let channels: [String: ChannelHealth]
+    public let channelOrder: [String]
+    public let channelLabels: [String: String]
+    public let heartbeatSeconds: Int
+    public let defaultAgentId: String
+    public let agents: [HealthSummaryAgents]
+    public let sessions: SessionsSummary
+    public let eventLoop: HealthSummaryEventLoop?
+    public let parts: [String: PartHealth]?
+
+    public init(
+        ok: Bool,
+        ts: Int,
+        durationMs: Double,
+        channels: [String: ChannelHealth],
+        channelOrder: [String],
+        channelLabels: [String: String],
+        heartbeatSeconds: Int,
+        defaultAgentId: String,
+        agents: [HealthSummaryAgents],
+        sessions: SessionsSummary,
+        eventLoop: HealthSummaryEventLoop? = nil,
+        parts: [String: PartHealth]? = nil
+    ) {
+        self.ok = ok
+        self.ts = ts
+        self.durationMs = durationMs
+        self.channels = channels
+        self.channelOrder = channelOrder
+        self.channelLabels = channelLabels
+        self.heartbeatSeconds = heartbeatSeconds
+        self.defaultAgentId = defaultAgentId
+        self.agents = agents
+        self.sessions = sessions
+        self.eventLoop = eventLoop
+        self.parts = parts
+    }
+}
+
+public struct HealthSummaryAgents: Codable, Sendable {
+    public let agentId: String
+    public let name: String?
+    public let isDefault: Bool
+    public let heartbeat: HealthSummaryAgentsHeartbeat
+    public let sessions: SessionsSummary
+
+    public init(
+        agentId: String,
+        name: String? = nil,
+        isDefault: Bool,
+        heartbeat: HealthSummaryAgentsHeartbeat,
+        sessions: SessionsSummary
+    ) {
+        self.agentId = agentId
+        self.name = name
+        self.isDefault = isDefault
+        self.heartbeat = heartbeat
+        self.sessions = sessions
+    }
+}
+
+public struct HealthSummaryAgentsHeartbeat: Codable, Sendable {
+    public let enabled: Bool
+
+    public init(enabled: Bool) {
+        self.enabled = enabled
+    }
+}
+
+public struct HealthSummaryEventLoop: Codable, Sendable {
+    public let p50Ms: Double
+    public let p99Ms: Double
+    public let maxMs: Double
+
+    public init(p50Ms: Double, p99Ms: Double, maxMs: Double) {
+        self.p50Ms = p50Ms
+        self.p99Ms = p99Ms
+        self.maxMs = maxMs
+    }
+}
+
+public struct HeartbeatEvent: Codable, Sendable {
+    public let ts: Int
+    public let status: HeartbeatEventStatus
+    public let to: String?
+    public let accountId: String?
+    public let preview: String?
+    public let durationMs: Double?
+    public let hasMedia: Bool?
+    public let reason: String?
+    public let channel: String?
+    public let silent: Bool?
+    public let indicatorType: HeartbeatEventIndicatorType?
+
+    public init(
+        ts: Int,
+        status: HeartbeatEventStatus,
+        to: String? = nil,
+        accountId: String? = nil,
+        preview: String? = nil,
+        durationMs: Double? = nil,
+        hasMedia: Bool? = nil,
+        reason: String? = nil,
+        channel: String? = nil,
+        silent: Bool? = nil,
+        indicatorType: HeartbeatEventIndicatorType? = nil
+    ) {
+        self.ts = ts
+        self.status = status
+        self.to = to
+        self.accountId = accountId
+        self.preview = preview
+        self.durationMs = durationMs
+        self.hasMedia = hasMedia
+        self.reason = reason
+        self.channel = channel
+        self.silent = silent
+        self.indicatorType = indicatorType
+    }
+}
+
+public enum HeartbeatEventStatus: String, Codable, Sendable {
+    case sent
+    case okEmpty = "ok-empty"
+    case okToken = "ok-token"
+    case skipped
+    case failed
+}
+
+public enum HeartbeatEventIndicatorType: String, Codable, Sendable {
+    case ok
+    case alert
+    case error
+}
+
+public typealias LastHeartbeatResult = HeartbeatEvent?
+
+public struct OkResult: Codable, Sendable {
+    public let ok: Bool
+
+    public init(ok: Bool = true) {
+        self.ok = ok
+    }
+}
+
+public struct PartHealth: Codable, Sendable {
+    public let state: PartHealthState
+    public let detail: String?
+    public let info: [String: AnyCodable]?
+
+    public init(state: PartHealthState, detail: String? = nil, info: [String: AnyCodable]? = nil) {
+        self.state = state
+        self.detail = detail
+        self.info = info
+    }
+}
+
+public enum PartHealthState: String, Codable, Sendable {
+    case stopped
+    case starting
+    case running
+    case degraded
+    case failed
+    case disabled
 }
 
 public struct PresenceEntry: Codable, Sendable {
@@ -406,73 +616,6 @@ public struct PresenceEntry: Codable, Sendable {
     }
 }
 
-public struct HealthSummary: Codable, Sendable {
-    public let ok: Bool
-    public let ts: Int
-    public let durationMs: Double
-    public let channels: [String: ChannelHealth]
-    public let channelOrder: [String]
-    public let channelLabels: [String: String]
-    public let heartbeatSeconds: Int
-    public let defaultAgentId: String
-    public let agents: [HealthSummaryAgents]
-    public let sessions: SessionsSummary
-
-    public init(
-        ok: Bool,
-        ts: Int,
-        durationMs: Double,
-        channels: [String: ChannelHealth],
-        channelOrder: [String],
-        channelLabels: [String: String],
-        heartbeatSeconds: Int,
-        defaultAgentId: String,
-        agents: [HealthSummaryAgents],
-        sessions: SessionsSummary
-    ) {
-        self.ok = ok
-        self.ts = ts
-        self.durationMs = durationMs
-        self.channels = channels
-        self.channelOrder = channelOrder
-        self.channelLabels = channelLabels
-        self.heartbeatSeconds = heartbeatSeconds
-        self.defaultAgentId = defaultAgentId
-        self.agents = agents
-        self.sessions = sessions
-    }
-}
-
-public struct HealthSummaryAgents: Codable, Sendable {
-    public let agentId: String
-    public let name: String?
-    public let isDefault: Bool
-    public let heartbeat: HealthSummaryAgentsHeartbeat
-    public let sessions: SessionsSummary
-
-    public init(
-        agentId: String,
-        name: String? = nil,
-        isDefault: Bool,
-        heartbeat: HealthSummaryAgentsHeartbeat,
-        sessions: SessionsSummary
-    ) {
-        self.agentId = agentId
-        self.name = name
-        self.isDefault = isDefault
-        self.heartbeat = heartbeat
-        self.sessions = sessions
-    }
-}
-
-public struct HealthSummaryAgentsHeartbeat: Codable, Sendable {
-    public let enabled: Bool
-
-    public init(enabled: Bool) {
-        self.enabled = enabled
-    }
-}
-
 public struct SessionsSummary: Codable, Sendable {
     public let path: String
     public let count: Int
@@ -494,34 +637,6 @@ public struct SessionsSummaryRecent: Codable, Sendable {
         self.key = key
         self.updatedAt = updatedAt
         self.age = age
-    }
-}
-
-public struct ChannelHealth: Codable, Sendable {
-    public let accountId: String?
-    public let configured: Bool?
-    public let linked: Bool?
-    public let authAgeMs: Int?
-    public let probe: AnyCodable?
-    public let lastProbeAt: Int?
-    public let accounts: [String: AnyCodable]?
-
-    public init(
-        accountId: String? = nil,
-        configured: Bool? = nil,
-        linked: Bool? = nil,
-        authAgeMs: Int? = nil,
-        probe: AnyCodable? = nil,
-        lastProbeAt: Int? = nil,
-        accounts: [String: AnyCodable]? = nil
-    ) {
-        self.accountId = accountId
-        self.configured = configured
-        self.linked = linked
-        self.authAgeMs = authAgeMs
-        self.probe = probe
-        self.lastProbeAt = lastProbeAt
-        self.accounts = accounts
     }
 }
 
@@ -624,80 +739,6 @@ public struct StatusSummaryGateway: Codable, Sendable {
     }
 }
 
-public struct HeartbeatEvent: Codable, Sendable {
-    public let ts: Int
-    public let status: HeartbeatEventStatus
-    public let to: String?
-    public let accountId: String?
-    public let preview: String?
-    public let durationMs: Double?
-    public let hasMedia: Bool?
-    public let reason: String?
-    public let channel: String?
-    public let silent: Bool?
-    public let indicatorType: HeartbeatEventIndicatorType?
-
-    public init(
-        ts: Int,
-        status: HeartbeatEventStatus,
-        to: String? = nil,
-        accountId: String? = nil,
-        preview: String? = nil,
-        durationMs: Double? = nil,
-        hasMedia: Bool? = nil,
-        reason: String? = nil,
-        channel: String? = nil,
-        silent: Bool? = nil,
-        indicatorType: HeartbeatEventIndicatorType? = nil
-    ) {
-        self.ts = ts
-        self.status = status
-        self.to = to
-        self.accountId = accountId
-        self.preview = preview
-        self.durationMs = durationMs
-        self.hasMedia = hasMedia
-        self.reason = reason
-        self.channel = channel
-        self.silent = silent
-        self.indicatorType = indicatorType
-    }
-}
-
-public enum HeartbeatEventStatus: String, Codable, Sendable {
-    case sent
-    case okEmpty = "ok-empty"
-    case okToken = "ok-token"
-    case skipped
-    case failed
-}
-
-public enum HeartbeatEventIndicatorType: String, Codable, Sendable {
-    case ok
-    case alert
-    case error
-}
-
-public struct OkResult: Codable, Sendable {
-    public let ok: Bool
-
-    public init(ok: Bool = true) {
-        self.ok = ok
-    }
-}
-
-public struct HealthParams: Codable, Sendable {
-    public let probe: Bool?
-
-    public init(probe: Bool? = nil) {
-        self.probe = probe
-    }
-}
-
-public struct EmptyParams: Codable, Sendable {
-    public init() {}
-}
-
 public struct SystemEventParams: Codable, Sendable {
     public let text: String
     public let deviceId: String?
@@ -750,49 +791,54 @@ public struct SystemEventParams: Codable, Sendable {
     }
 }
 
-public struct TickEvent: Codable, Sendable {
-    public let ts: Int
+public struct LogsTailParams: Codable, Sendable {
+    public let cursor: Int?
+    public let limit: Int?
+    public let maxBytes: Int?
 
-    public init(ts: Int) {
-        self.ts = ts
+    public init(cursor: Int? = nil, limit: Int? = nil, maxBytes: Int? = nil) {
+        self.cursor = cursor
+        self.limit = limit
+        self.maxBytes = maxBytes
     }
 }
 
-public struct PresenceEvent: Codable, Sendable {
-    public let presence: [PresenceEntry]
+public struct LogsTailResult: Codable, Sendable {
+    public let file: String
+    public let cursor: Int
+    public let size: Int
+    public let lines: [String]
+    public let truncated: Bool?
+    public let reset: Bool?
 
-    public init(presence: [PresenceEntry]) {
-        self.presence = presence
+    public init(file: String, cursor: Int, size: Int, lines: [String], truncated: Bool? = nil, reset: Bool? = nil) {
+        self.file = file
+        self.cursor = cursor
+        self.size = size
+        self.lines = lines
+        self.truncated = truncated
+        self.reset = reset
     }
 }
 
-public struct ShutdownEvent: Codable, Sendable {
-    public let reason: String
-    public let restartExpectedMs: Int?
+public struct NodeEventParams: Codable, Sendable {
+    public let event: String
+    public let payload: AnyCodable?
+    public let payloadJSON: String?
 
-    public init(reason: String, restartExpectedMs: Int? = nil) {
-        self.reason = reason
-        self.restartExpectedMs = restartExpectedMs
+    public init(event: String, payload: AnyCodable? = nil, payloadJSON: String? = nil) {
+        self.event = event
+        self.payload = payload
+        self.payloadJSON = payloadJSON
     }
 }
 
-public struct DevicePairResolvedEvent: Codable, Sendable {
-    public let requestId: String
-    public let deviceId: String
-    public let decision: DevicePairResolvedEventDecision
-    public let ts: Int
+public struct NodeIdParams: Codable, Sendable {
+    public let nodeId: String
 
-    public init(requestId: String, deviceId: String, decision: DevicePairResolvedEventDecision, ts: Int) {
-        self.requestId = requestId
-        self.deviceId = deviceId
-        self.decision = decision
-        self.ts = ts
+    public init(nodeId: String) {
+        self.nodeId = nodeId
     }
-}
-
-public enum DevicePairResolvedEventDecision: String, Codable, Sendable {
-    case approved
-    case rejected
 }
 
 public struct NodeInfo: Codable, Sendable {
@@ -850,34 +896,6 @@ public struct NodeInfo: Codable, Sendable {
     }
 }
 
-public struct NodeListResult: Codable, Sendable {
-    public let ts: Int
-    public let nodes: [NodeInfo]
-
-    public init(ts: Int, nodes: [NodeInfo]) {
-        self.ts = ts
-        self.nodes = nodes
-    }
-}
-
-public struct NodeIdParams: Codable, Sendable {
-    public let nodeId: String
-
-    public init(nodeId: String) {
-        self.nodeId = nodeId
-    }
-}
-
-public struct NodeRenameParams: Codable, Sendable {
-    public let nodeId: String
-    public let displayName: String
-
-    public init(nodeId: String, displayName: String) {
-        self.nodeId = nodeId
-        self.displayName = displayName
-    }
-}
-
 public struct NodeInvokeParams: Codable, Sendable {
     public let nodeId: String
     public let command: String
@@ -897,22 +915,6 @@ public struct NodeInvokeParams: Codable, Sendable {
         self.params = params
         self.timeoutMs = timeoutMs
         self.idempotencyKey = idempotencyKey
-    }
-}
-
-public struct NodeInvokeResult: Codable, Sendable {
-    public let ok: Bool
-    public let nodeId: String
-    public let command: String
-    public let payload: AnyCodable
-    public let payloadJSON: String?
-
-    public init(ok: Bool = true, nodeId: String, command: String, payload: AnyCodable, payloadJSON: String? = nil) {
-        self.ok = ok
-        self.nodeId = nodeId
-        self.command = command
-        self.payload = payload
-        self.payloadJSON = payloadJSON
     }
 }
 
@@ -938,6 +940,22 @@ public struct NodeInvokeRequestEvent: Codable, Sendable {
         self.paramsJSON = paramsJSON
         self.timeoutMs = timeoutMs
         self.idempotencyKey = idempotencyKey
+    }
+}
+
+public struct NodeInvokeResult: Codable, Sendable {
+    public let ok: Bool
+    public let nodeId: String
+    public let command: String
+    public let payload: AnyCodable
+    public let payloadJSON: String?
+
+    public init(ok: Bool = true, nodeId: String, command: String, payload: AnyCodable, payloadJSON: String? = nil) {
+        self.ok = ok
+        self.nodeId = nodeId
+        self.command = command
+        self.payload = payload
+        self.payloadJSON = payloadJSON
     }
 }
 
@@ -976,15 +994,13 @@ public struct NodeInvokeResultParamsError: Codable, Sendable {
     }
 }
 
-public struct NodeEventParams: Codable, Sendable {
-    public let event: String
-    public let payload: AnyCodable?
-    public let payloadJSON: String?
+public struct NodeListResult: Codable, Sendable {
+    public let ts: Int
+    public let nodes: [NodeInfo]
 
-    public init(event: String, payload: AnyCodable? = nil, payloadJSON: String? = nil) {
-        self.event = event
-        self.payload = payload
-        self.payloadJSON = payloadJSON
+    public init(ts: Int, nodes: [NodeInfo]) {
+        self.ts = ts
+        self.nodes = nodes
     }
 }
 
@@ -1031,24 +1047,6 @@ public struct NodePairRequestParams: Codable, Sendable {
     }
 }
 
-public struct RequestIdParams: Codable, Sendable {
-    public let requestId: String
-
-    public init(requestId: String) {
-        self.requestId = requestId
-    }
-}
-
-public struct NodePairVerifyParams: Codable, Sendable {
-    public let nodeId: String
-    public let token: String
-
-    public init(nodeId: String, token: String) {
-        self.nodeId = nodeId
-        self.token = token
-    }
-}
-
 public struct NodePairResolvedEvent: Codable, Sendable {
     public let requestId: String
     public let nodeId: String
@@ -1069,6 +1067,34 @@ public enum NodePairResolvedEventDecision: String, Codable, Sendable {
     case expired
 }
 
+public struct NodePairVerifyParams: Codable, Sendable {
+    public let nodeId: String
+    public let token: String
+
+    public init(nodeId: String, token: String) {
+        self.nodeId = nodeId
+        self.token = token
+    }
+}
+
+public struct NodeRenameParams: Codable, Sendable {
+    public let nodeId: String
+    public let displayName: String
+
+    public init(nodeId: String, displayName: String) {
+        self.nodeId = nodeId
+        self.displayName = displayName
+    }
+}
+
+public struct RequestIdParams: Codable, Sendable {
+    public let requestId: String
+
+    public init(requestId: String) {
+        self.requestId = requestId
+    }
+}
+
 public struct DeviceIdParams: Codable, Sendable {
     public let deviceId: String
 
@@ -1077,93 +1103,13 @@ public struct DeviceIdParams: Codable, Sendable {
     }
 }
 
-public struct DeviceTokenRotateParams: Codable, Sendable {
-    public let deviceId: String
-    public let role: String
-    public let scopes: [String]?
+public struct DevicePairListResult: Codable, Sendable {
+    public let pending: [DevicePairRequest]
+    public let paired: [PairedDeviceInfo]
 
-    public init(deviceId: String, role: String, scopes: [String]? = nil) {
-        self.deviceId = deviceId
-        self.role = role
-        self.scopes = scopes
-    }
-}
-
-public struct DeviceTokenRevokeParams: Codable, Sendable {
-    public let deviceId: String
-    public let role: String
-
-    public init(deviceId: String, role: String) {
-        self.deviceId = deviceId
-        self.role = role
-    }
-}
-
-public struct PairedDeviceInfo: Codable, Sendable {
-    public let deviceId: String
-    public let publicKey: String
-    public let displayName: String?
-    public let platform: String?
-    public let clientId: String?
-    public let clientMode: String?
-    public let roles: [String]
-    public let scopes: [String]
-    public let remoteIp: String?
-    public let tokens: [PairedDeviceInfoTokens]
-    public let createdAtMs: Int
-    public let approvedAtMs: Int
-
-    public init(
-        deviceId: String,
-        publicKey: String,
-        displayName: String? = nil,
-        platform: String? = nil,
-        clientId: String? = nil,
-        clientMode: String? = nil,
-        roles: [String],
-        scopes: [String],
-        remoteIp: String? = nil,
-        tokens: [PairedDeviceInfoTokens],
-        createdAtMs: Int,
-        approvedAtMs: Int
-    ) {
-        self.deviceId = deviceId
-        self.publicKey = publicKey
-        self.displayName = displayName
-        self.platform = platform
-        self.clientId = clientId
-        self.clientMode = clientMode
-        self.roles = roles
-        self.scopes = scopes
-        self.remoteIp = remoteIp
-        self.tokens = tokens
-        self.createdAtMs = createdAtMs
-        self.approvedAtMs = approvedAtMs
-    }
-}
-
-public struct PairedDeviceInfoTokens: Codable, Sendable {
-    public let role: String
-    public let scopes: [String]
-    public let createdAtMs: Int
-    public let rotatedAtMs: Int?
-    public let revokedAtMs: Int?
-    public let lastUsedAtMs: Int?
-
-    public init(
-        role: String,
-        scopes: [String],
-        createdAtMs: Int,
-        rotatedAtMs: Int? = nil,
-        revokedAtMs: Int? = nil,
-        lastUsedAtMs: Int? = nil
-    ) {
-        self.role = role
-        self.scopes = scopes
-        self.createdAtMs = createdAtMs
-        self.rotatedAtMs = rotatedAtMs
-        self.revokedAtMs = revokedAtMs
-        self.lastUsedAtMs = lastUsedAtMs
+    public init(pending: [DevicePairRequest], paired: [PairedDeviceInfo]) {
+        self.pending = pending
+        self.paired = paired
     }
 }
 
@@ -1219,13 +1165,25 @@ public struct DevicePairRequest: Codable, Sendable {
     }
 }
 
-public struct DevicePairListResult: Codable, Sendable {
-    public let pending: [DevicePairRequest]
-    public let paired: [PairedDeviceInfo]
+public struct DeviceTokenRevokeParams: Codable, Sendable {
+    public let deviceId: String
+    public let role: String
 
-    public init(pending: [DevicePairRequest], paired: [PairedDeviceInfo]) {
-        self.pending = pending
-        self.paired = paired
+    public init(deviceId: String, role: String) {
+        self.deviceId = deviceId
+        self.role = role
+    }
+}
+
+public struct DeviceTokenRotateParams: Codable, Sendable {
+    public let deviceId: String
+    public let role: String
+    public let scopes: [String]?
+
+    public init(deviceId: String, role: String, scopes: [String]? = nil) {
+        self.deviceId = deviceId
+        self.role = role
+        self.scopes = scopes
     }
 }
 
@@ -1245,55 +1203,71 @@ public struct DeviceTokenRotateResult: Codable, Sendable {
     }
 }
 
-public struct LogsTailParams: Codable, Sendable {
-    public let cursor: Int?
-    public let limit: Int?
-    public let maxBytes: Int?
-
-    public init(cursor: Int? = nil, limit: Int? = nil, maxBytes: Int? = nil) {
-        self.cursor = cursor
-        self.limit = limit
-        self.maxBytes = maxBytes
-    }
-}
-
-public struct LogsTailResult: Codable, Sendable {
-    public let file: String
-    public let cursor: Int
-    public let size: Int
-    public let lines: [String]
-    public let truncated: Bool?
-    public let reset: Bool?
-
-    public init(file: String, cursor: Int, size: Int, lines: [String], truncated: Bool? = nil, reset: Bool? = nil) {
-        self.file = file
-        self.cursor = cursor
-        self.size = size
-        self.lines = lines
-        self.truncated = truncated
-        self.reset = reset
-    }
-}
-
-public struct ConfigWriteParams: Codable, Sendable {
-    public let raw: String
-    public let baseHash: String?
-    public let sessionKey: String?
-    public let note: String?
-    public let restartDelayMs: Int?
+public struct DeviceTokenSummary: Codable, Sendable {
+    public let role: String
+    public let scopes: [String]
+    public let createdAtMs: Int
+    public let rotatedAtMs: Int?
+    public let revokedAtMs: Int?
+    public let lastUsedAtMs: Int?
 
     public init(
-        raw: String,
-        baseHash: String? = nil,
-        sessionKey: String? = nil,
-        note: String? = nil,
-        restartDelayMs: Int? = nil
+        role: String,
+        scopes: [String],
+        createdAtMs: Int,
+        rotatedAtMs: Int? = nil,
+        revokedAtMs: Int? = nil,
+        lastUsedAtMs: Int? = nil
     ) {
-        self.raw = raw
-        self.baseHash = baseHash
-        self.sessionKey = sessionKey
-        self.note = note
-        self.restartDelayMs = restartDelayMs
+        self.role = role
+        self.scopes = scopes
+        self.createdAtMs = createdAtMs
+        self.rotatedAtMs = rotatedAtMs
+        self.revokedAtMs = revokedAtMs
+        self.lastUsedAtMs = lastUsedAtMs
+    }
+}
+
+public struct PairedDeviceInfo: Codable, Sendable {
+    public let deviceId: String
+    public let publicKey: String
+    public let displayName: String?
+    public let platform: String?
+    public let clientId: String?
+    public let clientMode: String?
+    public let roles: [String]
+    public let scopes: [String]
+    public let remoteIp: String?
+    public let tokens: [DeviceTokenSummary]
+    public let createdAtMs: Int
+    public let approvedAtMs: Int
+
+    public init(
+        deviceId: String,
+        publicKey: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        clientId: String? = nil,
+        clientMode: String? = nil,
+        roles: [String],
+        scopes: [String],
+        remoteIp: String? = nil,
+        tokens: [DeviceTokenSummary],
+        createdAtMs: Int,
+        approvedAtMs: Int
+    ) {
+        self.deviceId = deviceId
+        self.publicKey = publicKey
+        self.displayName = displayName
+        self.platform = platform
+        self.clientId = clientId
+        self.clientMode = clientMode
+        self.roles = roles
+        self.scopes = scopes
+        self.remoteIp = remoteIp
+        self.tokens = tokens
+        self.createdAtMs = createdAtMs
+        self.approvedAtMs = approvedAtMs
     }
 }
 
@@ -1331,6 +1305,118 @@ public struct ConfigSnapshot: Codable, Sendable {
         self.issues = issues
         self.warnings = warnings
         self.legacyIssues = legacyIssues
+    }
+}
+
+public struct ConfigWriteParams: Codable, Sendable {
+    public let raw: String
+    public let baseHash: String?
+    public let sessionKey: String?
+    public let note: String?
+    public let restartDelayMs: Int?
+
+    public init(
+        raw: String,
+        baseHash: String? = nil,
+        sessionKey: String? = nil,
+        note: String? = nil,
+        restartDelayMs: Int? = nil
+    ) {
+        self.raw = raw
+        self.baseHash = baseHash
+        self.sessionKey = sessionKey
+        self.note = note
+        self.restartDelayMs = restartDelayMs
+    }
+}
+
+public struct DevicePairResolvedEvent: Codable, Sendable {
+    public let requestId: String
+    public let deviceId: String
+    public let decision: DevicePairResolvedEventDecision
+    public let ts: Int
+    public let silent: Bool?
+
+    public init(
+        requestId: String,
+        deviceId: String,
+        decision: DevicePairResolvedEventDecision,
+        ts: Int,
+        silent: Bool? = nil
+    ) {
+        self.requestId = requestId
+        self.deviceId = deviceId
+        self.decision = decision
+        self.ts = ts
+        self.silent = silent
+    }
+}
+
+public enum DevicePairResolvedEventDecision: String, Codable, Sendable {
+    case approved
+    case rejected
+}
+
+public struct NodePairRequestedEvent: Codable, Sendable {
+    public let requestId: String
+    public let nodeId: String
+    public let displayName: String?
+    public let platform: String?
+    public let version: String?
+    public let caps: [String]?
+    public let commands: [String]?
+    public let remoteIp: String?
+    public let isRepair: Bool
+    public let ts: Int
+
+    public init(
+        requestId: String,
+        nodeId: String,
+        displayName: String? = nil,
+        platform: String? = nil,
+        version: String? = nil,
+        caps: [String]? = nil,
+        commands: [String]? = nil,
+        remoteIp: String? = nil,
+        isRepair: Bool,
+        ts: Int
+    ) {
+        self.requestId = requestId
+        self.nodeId = nodeId
+        self.displayName = displayName
+        self.platform = platform
+        self.version = version
+        self.caps = caps
+        self.commands = commands
+        self.remoteIp = remoteIp
+        self.isRepair = isRepair
+        self.ts = ts
+    }
+}
+
+public struct PresenceEvent: Codable, Sendable {
+    public let presence: [PresenceEntry]
+
+    public init(presence: [PresenceEntry]) {
+        self.presence = presence
+    }
+}
+
+public struct ShutdownEvent: Codable, Sendable {
+    public let reason: String
+    public let restartExpectedMs: Int?
+
+    public init(reason: String, restartExpectedMs: Int? = nil) {
+        self.reason = reason
+        self.restartExpectedMs = restartExpectedMs
+    }
+}
+
+public struct TickEvent: Codable, Sendable {
+    public let ts: Int
+
+    public init(ts: Int) {
+        self.ts = ts
     }
 }
 

@@ -10,6 +10,7 @@ import { ImportError, importState, type ImportSummary } from "../doctor/import-s
 import { applyFixes, report, runChecks, type DoctorReport } from "../doctor/run-doctor.ts";
 import { loadCliContext } from "../setup/cli-context.ts";
 import { CliError } from "./cli-error.ts";
+import { commandHint } from "./command-hint.ts";
 import { setExitCode } from "./exit-code.ts";
 import { globalFlags } from "./global-flags.ts";
 
@@ -100,7 +101,7 @@ export default defineCommand({
     else {
       out(describeChecks(checks));
       const manual = args.fix ? checks.filter((c) => c.status !== "ok" && c.fix).length : 0;
-      const hint = !args.fix && fixes.length > 0 ? ` Run openclaw doctor --fix to apply ${fixes.length} fix(es).` : manual > 0 ? " The rest needs doing by hand (see above)." : "";
+      const hint = !args.fix && fixes.length > 0 ? ` Run ${commandHint(context.options.paths.profile, "doctor --fix")} to apply ${fixes.length} fix(es).` : manual > 0 ? " The rest needs doing by hand (see above)." : "";
       out(summaryLine(checks) + hint);
     }
     setExitCode(result.ok ? 0 : 1);

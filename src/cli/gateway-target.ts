@@ -9,6 +9,7 @@ import { ConfigError } from "../config/read-config.ts";
 import { DeviceIdentity } from "../client/device-identity.ts";
 import { ClientError, GatewayClient, type ClientOptions } from "../client/gateway-client.ts";
 import { CliError, EXIT_CONFIG } from "./cli-error.ts";
+import { commandHint, flagsProfile } from "./command-hint.ts";
 import { globalFlags } from "./global-flags.ts";
 
 /** citty argument definitions shared by every command that talks to a gateway. */
@@ -60,6 +61,12 @@ export async function resolveClientOptions(flags: ConnectionFlags, scopes: strin
   return { url, token, password, identity, scopes, timeoutMs };
 }
 
+/** A client error as a one-line CLI error; "not reachable" names the start command for this profile. */
+export function cliErrorOf(error: ClientError, url: string): CliError {
+  if (error.code !== "UNREACHABLE") return new CliError(error.message);
+  return new CliError(`gateway not reachable at ${url} (is it running? start it with: ${commandHint(flagsProfile(globalFlags()), "gateway")})`);
+}
+
 /** Connects, runs `fn`, and always closes; protocol errors become one-line CLI errors. */
 export async function withGateway<T>(flags: ConnectionFlags, scopes: string[], fn: (client: GatewayClient) => Promise<T>): Promise<T> {
   const client = new GatewayClient(await resolveClientOptions(flags, scopes));
@@ -67,7 +74,7 @@ export async function withGateway<T>(flags: ConnectionFlags, scopes: string[], f
     await client.connect();
     return await fn(client);
   } catch (error) {
-    if (error instanceof ClientError) throw new CliError(error.message);
+    if (error instanceof ClientError) throw cliErrorOf(error, client.url);
     throw error;
   } finally {
     client.close();

@@ -9,7 +9,7 @@ import { defineCommand } from "citty";
 import type { LogsTailResult } from "../../protocol/methods/logs.ts";
 import { ClientError, GatewayClient } from "../client/gateway-client.ts";
 import { CliError } from "./cli-error.ts";
-import { CLI_SCOPES, connectionArgs, resolveClientOptions, withGateway } from "./gateway-target.ts";
+import { CLI_SCOPES, cliErrorOf, connectionArgs, resolveClientOptions, withGateway } from "./gateway-target.ts";
 import { formatLogLine } from "./logs-format.ts";
 import { MAX_TAIL_LIMIT, followLogs } from "./logs-follow.ts";
 
@@ -95,7 +95,7 @@ export default defineCommand({
         stopped,
       ]);
     } catch (error) {
-      if (error instanceof ClientError) throw new CliError(error.message);
+      if (error instanceof ClientError) throw cliErrorOf(error, options.url);
       if (isBrokenPipe(error)) return;
       throw error;
     } finally {

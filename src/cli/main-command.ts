@@ -1,9 +1,14 @@
 /** The `openclaw` command tree. Subcommands load lazily so `--version` and helpers stay fast. */
-import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty";
+import { defineCommand, renderUsage, runCommand } from "citty";
 import { VERSION } from "../version.ts";
 import { CliError } from "./cli-error.ts";
+import { helpCommand, resolveCommandPath } from "./command-path.ts";
 import { exitCode } from "./exit-code.ts";
 import { extractGlobalFlags, setGlobalFlags } from "./global-flags.ts";
+import type { NotAvailableSpec } from "./not-available.ts";
+
+/** A command that is not built yet, loaded only when it is named or listed. */
+const notYet = (spec: NotAvailableSpec) => () => import("./not-available.ts").then((m) => m.notAvailable(spec));
 
 const main = defineCommand({
   meta: { name: "openclaw", version: VERSION, description: "OpenClaw Gateway and CLI" },
@@ -22,21 +27,20 @@ const main = defineCommand({
     config: () => import("./config.ts").then((m) => m.default),
     doctor: () => import("./doctor.ts").then((m) => m.default),
     logs: () => import("./logs.ts").then((m) => m.default),
+    agent: notYet({ command: "agent", description: "Run one agent turn through the gateway" }),
+    message: notYet({
+      command: "message",
+      description: "Send messages through the gateway's channels",
+      subCommands: { send: { command: "message send", description: "Send a message to a channel target" } },
+    }),
+    sessions: notYet({ command: "sessions", description: "List and inspect agent sessions" }),
+    channels: notYet({ command: "channels", description: "Link and inspect channels (WhatsApp, Telegram)" }),
   },
 });
 
-async function resolveCommand(argv: string[]): Promise<[CommandDef<any>, CommandDef<any> | undefined]> {
-  let command: CommandDef<any> = main;
-  let parent: CommandDef<any> | undefined;
-  for (const arg of argv) {
-    if (arg.startsWith("-")) continue;
-    const subs = await (typeof command.subCommands === "function" ? command.subCommands() : command.subCommands);
-    const next = subs && Object.hasOwn(subs, arg) ? subs[arg] : undefined;
-    if (!next) break;
-    parent = command;
-    command = await (typeof next === "function" ? next() : next);
-  }
-  return [command, parent];
+/** Without a terminal, no colour codes: citty adds them unless NO_COLOR=1, even into pipes and files. */
+function write(stream: NodeJS.WriteStream, text: string): void {
+  stream.write(stream.isTTY ? text : Bun.stripANSI(text));
 }
 
 /** Runs the CLI and returns the process exit code. */
@@ -48,8 +52,8 @@ export async function runCli(argv: string[]): Promise<number> {
     return 0;
   }
   if (rest.includes("--help") || rest.includes("-h") || rest.length === 0) {
-    const [command, parent] = await resolveCommand(rest);
-    process.stdout.write((await renderUsage(command, parent)) + "\n");
+    const { command, parent } = await resolveCommandPath(main, rest);
+    write(process.stdout, (await renderUsage(command, parent)) + "\n");
     return 0;
   }
   try {
@@ -60,11 +64,13 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${error.message}\n`);
       return error.exitCode;
     }
+    // citty's command errors (unknown or missing subcommand): point at the help of the command they were in.
     if ((error as { code?: string }).code?.startsWith("E_")) {
-      process.stderr.write(`error: ${(error as Error).message} (see openclaw --help)\n`);
+      const { names } = await resolveCommandPath(main, rest);
+      write(process.stderr, `error: ${(error as Error).message} (see ${helpCommand(names)})\n`);
       return 2;
     }
-    process.stderr.write(`error: ${(error as Error)?.message ?? String(error)}\n`);
+    write(process.stderr, `error: ${(error as Error)?.message ?? String(error)}\n`);
     return 1;
   }
 }

@@ -1,22 +1,25 @@
 /**
- * The config file as a plain object the CLI edits: dotted key paths, secret masking, and a
- * save that validates against the schema before anything touches the disk.
+ * The config file as a plain object the CLI edits: dotted key paths and secret masking. Saving
+ * is `updateConfig`'s job (config-writer.ts), which validates before anything touches the disk.
  *
  * Saving rewrites the file as JSON, so comments and JSON5 formatting in a hand-written file are
  * lost (the previous text stays in `<config>.bak`). Acceptable for now; a comment-preserving
  * JSON5 editor would fix it.
  */
 import { REDACTED } from "../../protocol/methods/config.ts";
-import { VERSION } from "../version.ts";
-import { checkConfig, ConfigError } from "./read-config.ts";
+import { ConfigError } from "./read-config.ts";
 import { isSecretKey, redactConfig } from "./redact-config.ts";
-import { writeConfigAtomic } from "./write-config.ts";
 
 export type ConfigObject = Record<string, unknown>;
 
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
-export class ConfigPathError extends Error {}
+export class ConfigPathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigPathError";
+  }
+}
 
 /** `gateway.auth.token` → `["gateway", "auth", "token"]`; empty and prototype keys are refused. */
 export function splitPath(path: string): string[] {
@@ -88,18 +91,4 @@ export function unsetPath(doc: ConfigObject, parts: readonly string[]): boolean 
 export function redactSecrets(value: unknown, key = ""): unknown {
   if (typeof value === "string") return isSecretKey(key) && value !== "" ? REDACTED : value;
   return redactConfig(value);
-}
-
-/**
- * Validates `doc` and writes it atomically (mode 0600, previous file kept as `.bak`), stamping
- * `meta.lastTouchedVersion`/`lastTouchedAt` as the reference does. Throws ConfigError, and
- * writes nothing, when the result is invalid. Returns the unknown-key warnings.
- */
-export async function saveDocument(path: string, doc: ConfigObject, now = new Date()): Promise<{ text: string; warnings: string[] }> {
-  const { warnings } = checkConfig(path, doc);
-  const meta = isObject(doc.meta) ? doc.meta : {};
-  const stamped = { ...doc, meta: { ...meta, lastTouchedVersion: VERSION, lastTouchedAt: now.toISOString() } };
-  const text = JSON.stringify(stamped, null, 2) + "\n";
-  await writeConfigAtomic(path, text);
-  return { text, warnings };
 }

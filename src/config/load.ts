@@ -9,6 +9,8 @@ import { ConfigError, readConfigFile, type ConfigFile } from "./read-config.ts";
 import type { OpenClawConfig } from "../../protocol/config-schema.ts";
 
 export const DEFAULT_PORT = 18789;
+/** Shared by every user of the machine, hence checked before use (log/log-dir.ts). */
+const DEFAULT_LOG_DIR = "/tmp/openclaw";
 const DEV_PROFILE_PORT = 19001;
 
 export type AuthMode = "none" | "token" | "password" | "trusted-proxy";
@@ -39,7 +41,23 @@ export interface Options {
    * state dir and names the profile (or a hash of the state dir) otherwise, so gateways of
    * different profiles never write into each other's logs.
    */
-  logging: { dir: string; prefix: string; fixedFile: string | null; level: string };
+  logging: {
+    /** `OPENCLAW_LOG_DIR`, default `/tmp/openclaw`. */
+    dir: string;
+    /**
+     * Whether `dir` must be a real dir owned by this user and writable by nobody else: true for
+     * the shared `/tmp/openclaw` default, false for a dir named by `OPENCLAW_LOG_DIR`.
+     */
+    verifyDir: boolean;
+    /**
+     * `<os tmp>/openclaw-<uid>`, used when the default dir is unusable or someone else's; null
+     * when `OPENCLAW_LOG_DIR` is set, whose logs must not turn up anywhere else.
+     */
+    fallbackDir: string | null;
+    prefix: string;
+    fixedFile: string | null;
+    level: string;
+  };
   /** The gateway's own version string (`OPENCLAW_VERSION` overrides the built-in one). */
   version: string | null;
   env: Env;
@@ -82,7 +100,11 @@ export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env,
   const gateway = config.gateway ?? {};
   const { port, portSource } = resolvePort(flagPort, env, gateway.port, paths.profile);
   const bind = gateway.bind ?? "loopback";
+  // The config key wins over OPENCLAW_WORKSPACE_DIR and the derived default (both in
+  // paths.defaultWorkspace): it is the per-instance choice the runbook asks for, the env var only
+  // replaces the default, as OPENCLAW_STATE_DIR does for the state dir.
   const workspace = expandHome(config.agents?.defaults?.workspace ?? paths.defaultWorkspace, paths.home);
+  const logDir = envValue(env, "OPENCLAW_LOG_DIR");
   const canvasEnvPort = Number.parseInt(envValue(env, "OPENCLAW_CANVAS_HOST_PORT") ?? "", 10);
   return {
     paths,
@@ -101,7 +123,9 @@ export function resolveOptions(paths: ResolvedPaths, file: ConfigFile, env: Env,
       root: expandHome(config.canvasHost?.root ?? join(workspace, "canvas"), paths.home),
     },
     logging: {
-      dir: join("/tmp", "openclaw"),
+      dir: logDir ? expandHome(logDir, paths.home) : DEFAULT_LOG_DIR,
+      verifyDir: !logDir,
+      fallbackDir: logDir ? null : fallbackLogDir(),
       prefix: logPrefix(paths),
       fixedFile: config.logging?.file ? expandHome(config.logging.file, paths.home) : null,
       level: config.logging?.level ?? "info",
@@ -123,8 +147,8 @@ function logPrefix(paths: ResolvedPaths): string {
   return `openclaw-${new Bun.CryptoHasher("sha256").update(paths.stateDir).digest("hex").slice(0, 8)}`;
 }
 
-/** The fallback log dir when /tmp is not writable: `<os tmp>/openclaw-<uid>`. */
-export function fallbackLogDir(): string {
+/** The fallback log dir when /tmp/openclaw is unusable: `<os tmp>/openclaw-<uid>`, one per user. */
+function fallbackLogDir(): string {
   return join(tmpdir(), `openclaw-${process.getuid?.() ?? "user"}`);
 }
 

@@ -21,7 +21,11 @@ export interface ResolvedPaths {
   profile: string | null;
   stateDir: string;
   configPath: string;
-  /** The workspace default before `agents.defaults.workspace` is applied. */
+  /**
+   * The workspace (and so the canvas root `<workspace>/canvas`) unless `agents.defaults.workspace`
+   * names one: `OPENCLAW_WORKSPACE_DIR`, else `<stateDir>/workspace` when `OPENCLAW_STATE_DIR`
+   * names the state dir, else `~/.openclaw/workspace[-<profile>]` (the runbook's default).
+   */
   defaultWorkspace: string;
 }
 
@@ -29,7 +33,12 @@ const PROFILE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$/;
 const LEGACY_STATE_DIRS = [".clawdbot", ".moltbot", ".moldbot"];
 const LEGACY_CONFIG_NAMES = ["clawdbot.json", "moltbot.json", "moldbot.json"];
 
-export class ProfileError extends Error {}
+export class ProfileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ProfileError";
+  }
+}
 
 /** First non-empty value among the env names, so the `CLAWDBOT_*` fallbacks keep working. */
 export function envValue(env: Env, ...names: string[]): string | undefined {
@@ -53,9 +62,14 @@ export function resolvePaths(flags: GlobalFlags, env: Env): ResolvedPaths {
   const home = envValue(env, "OPENCLAW_HOME") ?? homedir();
   const profile = resolveProfile(flags, env);
   const suffix = profile ? `-${profile}` : "";
-  const stateDir = envValue(env, "OPENCLAW_STATE_DIR", "CLAWDBOT_STATE_DIR") ?? defaultStateDir(home, suffix);
+  const explicitStateDir = envValue(env, "OPENCLAW_STATE_DIR", "CLAWDBOT_STATE_DIR");
+  const stateDir = explicitStateDir ?? defaultStateDir(home, suffix);
   const configPath = envValue(env, "OPENCLAW_CONFIG_PATH", "CLAWDBOT_CONFIG_PATH") ?? defaultConfigPath(stateDir);
-  const defaultWorkspace = join(home, ".openclaw", profile ? `workspace${suffix}` : "workspace");
+  // A state dir of its own means a gateway of its own: it must not share the workspace (and its
+  // canvas files) with the gateway in ~/.openclaw.
+  const defaultWorkspace =
+    envValue(env, "OPENCLAW_WORKSPACE_DIR") ??
+    (explicitStateDir ? join(stateDir, "workspace") : join(home, ".openclaw", profile ? `workspace${suffix}` : "workspace"));
   return { home, profile, stateDir, configPath, defaultWorkspace };
 }
 

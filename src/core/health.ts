@@ -1,20 +1,33 @@
 /**
  * The health picture (`health` method, `health` event, `hello-ok.snapshot.health`). It is
- * built from observed facts only; channels and agent sessions report here once they exist,
- * so today it honestly lists none. Refreshes are coalesced: many connects in a burst cause
- * one refresh, not one each.
+ * built from observed facts only: channels and part states come from the parts' status
+ * snapshots, the event-loop delay from its monitor. Refreshes are coalesced: many connects in
+ * a burst cause one refresh, not one each.
  */
 import { join } from "node:path";
 import type { HealthSummary } from "../../protocol/methods/system.ts";
+import type { PartStatus } from "./part.ts";
 
 export const HEALTH_REFRESH_MS = 60_000;
 /** A cached summary younger than this is served as is. */
 export const HEALTH_CACHE_MS = 60_000;
 export const DEFAULT_AGENT_ID = "main";
 
+export interface EventLoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface HealthSources {
   stateDir: string;
   now: () => number;
+  /** Every part's status by name. */
+  parts: () => Record<string, PartStatus>;
+  /** The union of the channels the parts report. */
+  channels: () => NonNullable<PartStatus["channels"]>;
+  /** Recent event-loop delay, or null before the first sample. */
+  eventLoop?: () => EventLoopDelay | null;
   /** Called after each refresh with the new entry and version. */
   onRefresh: (entry: HealthEntry, version: number) => void;
 }
@@ -24,6 +37,9 @@ export interface HealthEntry {
   summary: HealthSummary;
   json: string;
 }
+
+/** Channel labels as clients show them; a channel not listed shows its id. */
+const CHANNEL_LABELS: Record<string, string> = { whatsapp: "WhatsApp", telegram: "Telegram" };
 
 export class HealthMonitor {
   private cached: HealthEntry | null = null;
@@ -72,17 +88,26 @@ export class HealthMonitor {
     const started = performance.now();
     const sessionsPath = join(this.sources.stateDir, "agents", DEFAULT_AGENT_ID, "sessions");
     const sessions = { path: sessionsPath, count: 0, recent: [] };
+    const channels = this.sources.channels();
+    const parts = Object.fromEntries(
+      Object.entries(this.sources.parts()).map(([name, s]) => [name, { state: s.state, ...(s.detail ? { detail: s.detail } : {}), ...(s.info ? { info: s.info } : {}) }]),
+    );
+    const eventLoop = this.sources.eventLoop?.() ?? null;
+    const channelOrder = Object.keys(channels);
     return {
+      // The gateway answered; what is wrong with a part or a channel is in `parts` and `channels`.
       ok: true,
       ts: this.sources.now(),
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
-      channels: {},
-      channelOrder: [],
-      channelLabels: {},
+      channels,
+      channelOrder,
+      channelLabels: Object.fromEntries(channelOrder.map((id) => [id, CHANNEL_LABELS[id] ?? id])),
       heartbeatSeconds: 0,
       defaultAgentId: DEFAULT_AGENT_ID,
       agents: [{ agentId: DEFAULT_AGENT_ID, isDefault: true, heartbeat: { enabled: false }, sessions }],
       sessions,
+      ...(eventLoop ? { eventLoop } : {}),
+      parts,
     };
   }
 }

@@ -5,8 +5,8 @@
  * memory holds the newest entries, and methods whose work must never run twice also write
  * the outcome to the store, so a retry after a restart is answered from there.
  */
-import type { Database } from "bun:sqlite";
 import type { ErrorShape } from "../../protocol/frames.ts";
+import type { IdempotencyRecords } from "../store/idempotency-records.ts";
 
 export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 export const IDEMPOTENCY_MAX_ENTRIES = 2000;
@@ -24,25 +24,40 @@ interface Entry {
   running: Promise<Outcome> | null;
 }
 
+export interface IdempotencyCacheOptions {
+  /** Where persisted outcomes live; null keeps everything in memory. */
+  records: IdempotencyRecords | null;
+  now: () => number;
+  /** Which thrown values are results to remember (an RpcError), not accidents. */
+  isCacheableFailure: (error: unknown) => error is CacheableFailure;
+  /** Default 5 minutes. */
+  ttlMs?: number;
+  /** Newest entries kept in memory; default 2000. */
+  maxEntries?: number;
+}
+
 export class IdempotencyCache {
   private readonly memory = new Map<string, Entry>();
+  private readonly records: IdempotencyRecords | null;
+  private readonly now: () => number;
+  private readonly isCacheableFailure: (error: unknown) => error is CacheableFailure;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
 
-  constructor(
-    private readonly db: Database | null,
-    private readonly now: () => number,
-    private readonly isCacheableFailure: (error: unknown) => error is CacheableFailure,
-    private readonly ttlMs = IDEMPOTENCY_TTL_MS,
-    private readonly maxEntries = IDEMPOTENCY_MAX_ENTRIES,
-  ) {}
+  constructor(options: IdempotencyCacheOptions) {
+    this.records = options.records;
+    this.now = options.now;
+    this.isCacheableFailure = options.isCacheableFailure;
+    this.ttlMs = options.ttlMs ?? IDEMPOTENCY_TTL_MS;
+    this.maxEntries = options.maxEntries ?? IDEMPOTENCY_MAX_ENTRIES;
+  }
 
   /** A finished outcome or the running call for `key`, or null when the key is new (or expired). */
   lookup(key: string): Outcome | Promise<Outcome> | null {
     const entry = this.memory.get(key);
     if (entry && this.now() - entry.atMs < this.ttlMs) return entry.outcome ?? entry.running;
-    const row = this.db
-      ?.query<{ outcome: string; created_at_ms: number }, [string]>("SELECT outcome, created_at_ms FROM idempotency WHERE key = ?")
-      .get(key);
-    if (row && this.now() - row.created_at_ms < this.ttlMs) return JSON.parse(row.outcome) as Outcome;
+    const row = this.records?.get(key);
+    if (row && this.now() - row.createdAtMs < this.ttlMs) return JSON.parse(row.outcome) as Outcome;
     return null;
   }
 
@@ -82,8 +97,6 @@ export class IdempotencyCache {
   }
 
   private persist(key: string, outcome: Outcome, atMs: number): void {
-    if (!this.db) return;
-    this.db.query("DELETE FROM idempotency WHERE created_at_ms < ?").run(this.now() - this.ttlMs);
-    this.db.query("INSERT OR REPLACE INTO idempotency (key, outcome, created_at_ms) VALUES (?, ?, ?)").run(key, JSON.stringify(outcome), atMs);
+    this.records?.put(key, JSON.stringify(outcome), atMs, this.now() - this.ttlMs);
   }
 }

@@ -50,10 +50,18 @@ function parsePayload(result: NodeResult): NodeAnswer {
   return { payload, payloadJSON: payload === null ? null : JSON.stringify(payload) };
 }
 
+export interface InvokeRequest {
+  command: string;
+  params: unknown;
+  timeoutMs: number;
+  /** Passed on so a node that remembers keys can refuse a repeat. */
+  idempotencyKey?: string;
+}
+
 export class NodeInvoker {
   private readonly pending = new Map<string, Pending>();
 
-  invoke(node: ConnectedNode, command: string, params: unknown, timeoutMs: number, idempotencyKey?: string): Promise<NodeAnswer> {
+  invoke(node: ConnectedNode, { command, params, timeoutMs, idempotencyKey }: InvokeRequest): Promise<NodeAnswer> {
     const id = crypto.randomUUID();
     return new Promise<NodeAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -61,7 +69,7 @@ export class NodeInvoker {
         reject(new NodeInvokeError("node invoke timed out", { code: "TIMEOUT", timeoutMs }));
       }, timeoutMs);
       this.pending.set(id, { nodeId: node.nodeId, resolve, reject, timer });
-      node.socket.sendEvent("node.invoke.request", {
+      node.socket.sendInvoke({
         id,
         nodeId: node.nodeId,
         command,

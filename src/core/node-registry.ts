@@ -4,10 +4,12 @@
  * invokes, and its later disconnect does not remove the newer registration.
  */
 
-/** The one thing the registry needs from a connection: a way to send it an event. */
+import type { NodeInvokeRequestEvent } from "../../protocol/methods/nodes.ts";
+
+/** The one thing the registry needs from a connection: a way to send it an invoke. */
 export interface NodeSocket {
   connId: string;
-  sendEvent(event: string, payload: unknown): void;
+  sendInvoke(request: NodeInvokeRequestEvent): void;
 }
 
 export interface ConnectedNodeInfo {

@@ -4,6 +4,7 @@
  */
 import { chmod, readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { commandHint } from "../cli/command-hint.ts";
 import { STORE_FILE } from "../store/database.ts";
 import { error, ok, warn, type Check, type CheckResult, type DoctorContext, type Fix } from "./check.ts";
 
@@ -41,18 +42,19 @@ function chmodFix(id: string, path: string, mode: number): Fix {
 }
 
 export async function checkFiles({ options }: DoctorContext): Promise<CheckResult> {
-  const { stateDir, configPath } = options.paths;
+  const { stateDir, configPath, profile } = options.paths;
+  const doctorFix = commandHint(profile, "doctor --fix");
   const checks: Check[] = [];
   const fixes: Fix[] = [];
   const dirMode = await modeOf(stateDir);
   if (dirMode === null) {
-    return { checks: [warn("state-dir", `state dir ${stateDir} does not exist`, "run: openclaw setup")], fixes };
+    return { checks: [warn("state-dir", `state dir ${stateDir} does not exist`, `run: ${commandHint(profile, "setup")}`)], fixes };
   }
   if (dirMode & 0o022) {
-    checks.push(error("state-dir", `state dir ${stateDir} is writable by group/others (${octal(dirMode)})`, `chmod 700 ${stateDir} (or openclaw doctor --fix)`));
+    checks.push(error("state-dir", `state dir ${stateDir} is writable by group/others (${octal(dirMode)})`, `chmod 700 ${stateDir} (or ${doctorFix})`));
     fixes.push(chmodFix("state-dir", stateDir, 0o700));
   } else if (dirMode & 0o077) {
-    checks.push(warn("state-dir", `state dir ${stateDir} is readable by group/others (${octal(dirMode)})`, `chmod 700 ${stateDir} (or openclaw doctor --fix)`));
+    checks.push(warn("state-dir", `state dir ${stateDir} is readable by group/others (${octal(dirMode)})`, `chmod 700 ${stateDir} (or ${doctorFix})`));
     fixes.push(chmodFix("state-dir", stateDir, 0o700));
   } else {
     checks.push(ok("state-dir", `state dir ${stateDir} exists and is private (${octal(dirMode)})`));
@@ -63,7 +65,7 @@ export async function checkFiles({ options }: DoctorContext): Promise<CheckResul
     const mode = (await modeOf(path))!;
     if ((mode & 0o077) === 0) continue;
     const id = `permissions.${basename(path)}`;
-    const fix = `chmod 600 ${path} (or openclaw doctor --fix)`;
+    const fix = `chmod 600 ${path} (or ${doctorFix})`;
     const message = `${path} holds secrets but is ${mode & 0o022 ? "writable" : "readable"} by group/others (${octal(mode)})`;
     loose.push(mode & 0o022 ? error(id, message, fix) : warn(id, message, fix));
     fixes.push(chmodFix(id, path, 0o600));

@@ -1,39 +1,28 @@
 /**
  * Doctor checks on the gateway port and the canvas port: free, held by what looks like our
- * gateway (it answers `GET /healthz` with `{"ok":true,"status":"live"}`), or a conflict. `lsof`
- * names the holder when it is installed; a connect probe finds listeners lsof cannot see.
+ * gateway (it answers `GET /healthz` with `{"ok":true,"status":"live"}`), or a conflict. The
+ * port-owner lookup names the holder; a connect probe finds listeners it cannot see.
  */
+import { findPortOwners, PortOwnerError, type PortOwner } from "../platform/port-owner.ts";
 import { error, ok, warn, type Check, type DoctorContext } from "./check.ts";
-
-export interface Listener {
-  pid: number;
-  command: string;
-}
 
 export interface PortState {
   port: number;
   inUse: boolean;
-  /** From lsof; empty when lsof is missing or cannot see the process. */
-  listeners: Listener[];
+  /** Who listens, from `findPortOwners`; empty when this machine offers no way to look or cannot see the process. */
+  listeners: PortOwner[];
   /** The listener answered `/healthz` like an OpenClaw gateway. */
   gateway: boolean;
 }
 
-/** `lsof -nP -iTCP:<port> -sTCP:LISTEN`, or null when lsof is not installed. */
-export async function lsofListeners(port: number): Promise<Listener[] | null> {
-  const lsof = Bun.which("lsof");
-  if (!lsof) return null;
-  const proc = Bun.spawn([lsof, "-nP", `-iTCP:${port}`, "-sTCP:LISTEN", "-Fpc"], { stdout: "pipe", stderr: "ignore", stdin: "ignore" });
-  const timer = setTimeout(() => proc.kill("SIGKILL"), 5000);
-  const text = await new Response(proc.stdout).text();
-  await proc.exited;
-  clearTimeout(timer);
-  const listeners: Listener[] = [];
-  for (const line of text.split("\n")) {
-    if (line.startsWith("p")) listeners.push({ pid: Number(line.slice(1)), command: "" });
-    else if (line.startsWith("c") && listeners.length > 0) listeners[listeners.length - 1]!.command = line.slice(1);
+/** Doctor reports and carries on: not knowing the holder's name is no reason to fail a check. */
+async function owners(port: number): Promise<PortOwner[]> {
+  try {
+    return await findPortOwners(port);
+  } catch (failure) {
+    if (failure instanceof PortOwnerError) return [];
+    throw failure;
   }
-  return listeners;
 }
 
 async function accepts(host: string, port: number): Promise<boolean> {
@@ -58,7 +47,7 @@ async function answersLikeGateway(host: string, port: number): Promise<boolean> 
 
 /** `host` is where to knock: the bind address, or loopback for a wildcard bind. */
 export async function probePort(port: number, host = "127.0.0.1"): Promise<PortState> {
-  const listeners = (await lsofListeners(port)) ?? [];
+  const listeners = await owners(port);
   const inUse = listeners.length > 0 || (await accepts(host, port));
   return { port, inUse, listeners, gateway: inUse && (await answersLikeGateway(host, port)) };
 }

@@ -9,7 +9,8 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Options } from "../config/load.ts";
 import { ConfigError } from "../config/read-config.ts";
-import { parseDocument, saveDocument, type ConfigObject } from "../config/config-document.ts";
+import { parseDocument, type ConfigObject } from "../config/config-document.ts";
+import { updateConfig } from "../config/config-writer.ts";
 import { mergePatch } from "../config/merge-patch.ts";
 import { openStore } from "../store/database.ts";
 import { probePort } from "./check-ports.ts";
@@ -31,7 +32,9 @@ export interface ImportSummary {
   ok: boolean;
 }
 
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  override name = "ImportError";
+}
 
 const exists = (path: string) =>
   stat(path).then(
@@ -50,10 +53,17 @@ async function importConfig(source: string, options: Readonly<Options>): Promise
   }
   if (!from) return { from, status: "missing", into, problems: [], warnings: [] };
   try {
-    const hadOurs = await exists(into);
     const theirs = parseDocument(from, await readFile(from, "utf8"));
-    const ours = parseDocument(into, hadOurs ? await readFile(into, "utf8") : null);
-    const { warnings } = await saveDocument(into, mergePatch(ours, theirs) as ConfigObject);
+    let hadOurs = false;
+    // Merged over our file as it is at the moment of writing, inside the writer's critical section.
+    const { file } = await updateConfig({
+      path: into,
+      edit: (current) => {
+        hadOurs = current.raw !== null;
+        return mergePatch(current.document(), theirs) as ConfigObject;
+      },
+    });
+    const warnings = [...file.warnings];
     if ("$include" in theirs) warnings.push(`${from} uses $include, which is copied as it is; check the included files`);
     return { from, status: "merged", into, ...(hadOurs ? { backup: `${into}.bak` } : {}), problems: [], warnings };
   } catch (error) {

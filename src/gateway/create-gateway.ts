@@ -1,44 +1,56 @@
 /**
- * The composition root: builds the services, the WebSocket handlers and the HTTP routes, and
- * is the one place that calls `Bun.serve` for the gateway port. Returns values; starting and
- * stopping the process is `run-gateway.ts`'s job.
+ * The composition root: builds the services, the parts, the WebSocket handlers and the HTTP
+ * route table, and is the one place that calls `Bun.serve` for the gateway port. Returns
+ * values; starting and stopping the process is `run-gateway.ts`'s job.
  */
 import type { Server } from "bun";
 import { hostname as osHostname } from "node:os";
 import { CloseCodes } from "../../protocol/errors.ts";
 import type { Policy } from "../../protocol/handshake.ts";
-import { DEFAULT_POLICY, HANDSHAKE_TIMEOUT_MS } from "../../protocol/index.ts";
-import { startCanvasHost, type CanvasHost } from "../canvas/canvas-host.ts";
-import type { Options } from "../config/load.ts";
-import { HEALTH_REFRESH_MS, HealthMonitor } from "../core/health.ts";
-import { PresenceRegistry } from "../core/presence.ts";
-import { silentLogger, type LoggingSystem } from "../log/logger.ts";
-import { Redactor } from "../log/redact.ts";
-import { openStore } from "../store/database.ts";
-import { DeviceStore } from "../store/devices.ts";
-import { NodeStore } from "../store/nodes.ts";
+import { DEFAULT_POLICY, HANDSHAKE_TIMEOUT_MS, methods } from "../../protocol/index.ts";
+import { canvasPart } from "../canvas/canvas-part.ts";
+import { reloadOptions, type Options } from "../config/load.ts";
+import { unimplementedKeys } from "../config/unimplemented-keys.ts";
+import { HealthMonitor, HEALTH_REFRESH_MS } from "../core/health.ts";
+import { healthRefresher } from "../core/health-refresher.ts";
 import { IdempotencyCache } from "../core/idempotency.ts";
 import { NodeInvoker } from "../core/node-invoker.ts";
 import { NodeRegistry } from "../core/node-registry.ts";
-import { RpcError } from "./rpc/rpc-error.ts";
-import { VERSION } from "../version.ts";
-import { DevicePairing } from "./auth/device-pairing.ts";
-import { hostAllowed, describePeer, originAllowed } from "./http/peer.ts";
-import { apiError } from "./http/responses.ts";
-import { routeHttp, type HttpState } from "./http/router.ts";
-import { methodHandlers } from "./methods/registry.ts";
-import { Dispatcher } from "./rpc/dispatcher.ts";
-import { RawJson } from "./rpc/raw-json.ts";
-import { PresenceAnnouncer } from "./presence-announcer.ts";
-import { RestartController } from "./restart-controller.ts";
-import { startConfigReloader } from "./config-reloader.ts";
+import { DevicePairing } from "../core/pairing/device-pairing.ts";
+import { NodePairing } from "../core/pairing/node-pairing.ts";
+import type { Part } from "../core/part.ts";
+import { PartList } from "../core/part-list.ts";
+import { PresenceAnnouncer } from "../core/presence/announcer.ts";
+import { PresenceRegistry } from "../core/presence/registry.ts";
+import { selfPresence } from "../core/presence/self-entry.ts";
+import { tickPart } from "../core/tick.ts";
 import { WriteBudget } from "../core/write-budget.ts";
-import { selfPresence } from "./self-presence.ts";
+import { RawJson } from "../core/raw-json.ts";
+import { silentLogger, type LoggingSystem } from "../log/logger.ts";
+import { Redactor } from "../log/redact.ts";
+import { createGatewayMetrics } from "../metrics/gateway-metrics.ts";
+import { openStore } from "../store/database.ts";
+import { DeviceStore } from "../store/devices.ts";
+import { IdempotencyRecords } from "../store/idempotency-records.ts";
+import { NodeStore } from "../store/nodes.ts";
+import { VERSION } from "../version.ts";
+import { AuthRateLimiter } from "./auth/auth-rate-limit.ts";
+import { configReloader } from "./config-reloader.ts";
+import { ConnectionPublisher } from "./events/publisher.ts";
+import { SilentApprovalCoalescer } from "./events/silent-approvals.ts";
+import { createHttpServer } from "./http/http-server.ts";
+import { gatewayRoutes } from "./http/routes.ts";
+import { methodHandlers } from "./methods/registry.ts";
+import { RestartController } from "./restart-controller.ts";
+import type { Caller } from "./rpc/caller.ts";
+import { Dispatcher } from "./rpc/dispatcher.ts";
+import { RpcError } from "./rpc/rpc-error.ts";
 import type { GatewayServices } from "./services.ts";
+import { checkExposure, GatewayStartError } from "./startup-policy.ts";
 import type { SocketData } from "./ws/connection.ts";
 import { ConnectionRegistry } from "./ws/connection-registry.ts";
 import { createSocketHandlers } from "./ws/socket-handlers.ts";
-import { checkExposure, GatewayStartError } from "./startup-policy.ts";
+import { webSocketUpgrade } from "./ws/upgrade.ts";
 
 /** How long a stop waits for requests in flight before closing sockets. */
 const DRAIN_MS = 5000;
@@ -69,49 +81,69 @@ export interface ListenResult {
 
 export interface Gateway {
   services: GatewayServices;
-  fetch(request: Request, server: Server<SocketData>): Promise<Response | undefined>;
+  /** The open WebSocket connections (tests and benchmarks look inside). */
+  connections: ConnectionRegistry;
+  fetch(request: Request, server: Server<unknown>): Promise<Response | undefined>;
   listen(): Promise<ListenResult>;
   /** Announces `shutdown`, closes every socket with 1012, and stops listening. */
   stop(reason?: string, restartExpectedMs?: number | null): Promise<void>;
 }
 
 export function createGateway(init: CreateGatewayOptions): Gateway {
-  const { options } = init;
   const now = init.now ?? Date.now;
   const log = (init.logging?.root ?? silentLogger()).withTag("gateway");
   const redactor = init.logging?.redactor ?? new Redactor();
-  redactor.addSecret(options.auth.token);
-  redactor.addSecret(options.auth.password);
   const policy: Policy = Object.freeze({ ...DEFAULT_POLICY, ...init.policy });
   const bootId = crypto.randomUUID();
-  const db = openStore(options.paths.stateDir);
+  const version = init.options.version ?? VERSION;
+  const db = openStore(init.options.paths.stateDir);
   const devices = new DeviceStore(db);
-  const invoker = new NodeInvoker();
-  const connections = new ConnectionRegistry(policy.maxBufferedBytes);
-  const version = options.version ?? VERSION;
-  const self = selfPresence(version, bootId);
-  const presence = new PresenceRegistry(() => ({ ...self, ts: now() }), now);
-  const health = new HealthMonitor({
-    stateDir: options.paths.stateDir,
-    now,
-    onRefresh: (entry, version) =>
-      connections.broadcast("health", new RawJson(entry.json), { dropIfSlow: true, stateVersion: { presence: presence.version, health: version } }),
+  const nodeStore = new NodeStore(db);
+  const connections = new ConnectionRegistry();
+  const metrics = createGatewayMetrics({ connectionsByRole: () => countByRole(connections), knownMethods: Object.keys(methods) });
+  let ready = false;
+
+  // Late-bound: the publisher needs the presence and health versions, which need the publisher.
+  let services!: GatewayServices;
+  const publisher = new ConnectionPublisher({
+    receivers: connections,
+    maxBufferedBytes: policy.maxBufferedBytes,
+    stateVersion: () => ({ presence: services.presence.version, health: services.health.version }),
+    observe: (event, sent, dropped) => metrics.eventsSent(event, sent, dropped),
   });
-  const presenceAnnouncer = new PresenceAnnouncer(() =>
-    connections.broadcast(
-      "presence",
-      { presence: presence.list() },
-      { dropIfSlow: true, stateVersion: { presence: presence.version, health: health.version } },
-    ),
-  );
-  const restart = new RestartController(
-    init.onRestart ?? ((reason) => log.warn(`restart requested (${reason}) but this gateway runs without a restart loop`)),
+  const announcer = new PresenceAnnouncer(() => publisher.publish("presence", { presence: services.presence.list() }));
+  const self = selfPresence(version, bootId);
+  const presence = new PresenceRegistry({ selfEntry: () => ({ ...self, ts: now() }), now, onChange: () => announcer.announce() });
+  const silentApprovals = new SilentApprovalCoalescer((payload) => publisher.publish("device.pair.resolved", payload));
+  const restart = new RestartController({
+    perform: init.onRestart ?? ((reason) => log.warn(`restart requested (${reason}) but this gateway runs without a restart loop`)),
     now,
-    init.lastRestartAtMs ?? 0,
-  );
-  const services: GatewayServices = {
-    options,
-    auth: { current: options.auth },
+    lastRestartAtMs: init.lastRestartAtMs,
+  });
+
+  const parts: Part[] = [];
+  const partList = () => partsRunner;
+  const health = new HealthMonitor({
+    stateDir: init.options.paths.stateDir,
+    now,
+    parts: () => partList().snapshot(),
+    channels: () => partList().channels(),
+    eventLoop: () => metrics.eventLoopDelay(),
+    onRefresh: (entry) => publisher.publish("health", new RawJson(entry.json)),
+  });
+
+  services = {
+    options: init.options,
+    auth: { current: init.options.auth },
+    applyOptions: (next) => {
+      const previous = services.options;
+      services.options = next;
+      services.auth.current = next.auth;
+      redactor.addSecret(next.auth.token);
+      redactor.addSecret(next.auth.password);
+      partsRunner.optionsChanged(next, previous);
+    },
+    reloadOptions: (file) => reloadOptions(services.options, file),
     log,
     redactor,
     version,
@@ -120,107 +152,131 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     startedAtMs: now(),
     now,
     policy,
-    handshakeTimeoutMs: init.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+    events: publisher,
+    get parts() {
+      return partsRunner;
+    },
+    metrics,
+    call: (method, params, caller: Caller) => dispatcher.call(method, params, caller),
     presence,
-    presenceAnnouncer,
     health,
     connections,
     devices,
-    nodeStore: new NodeStore(db),
+    nodeStore,
     nodes: new NodeRegistry(),
-    invoker,
-    idempotency: new IdempotencyCache(db, now, (error): error is RpcError => error instanceof RpcError),
-    pairing: new DevicePairing(devices, (event, payload) => connections.broadcast(event, payload), now),
+    invoker: new NodeInvoker(),
+    idempotency: new IdempotencyCache({ records: new IdempotencyRecords(db), now, isCacheableFailure: (error): error is RpcError => error instanceof RpcError }),
+    pairing: new DevicePairing({
+      store: devices,
+      now,
+      emit: (event, payload) => (event === "device.pair.resolved" ? silentApprovals.resolved(payload as never) : publisher.publish(event, payload as never)),
+    }),
+    nodePairing: new NodePairing({ store: nodeStore, now, emit: (event, payload) => publisher.publish(event, payload as never) }),
+    authRateLimit: new AuthRateLimiter({ now, settings: () => services.options.config.gateway?.auth?.rateLimit }),
     systemEvents: [],
-    restart,
-    configWrites: new WriteBudget(now),
-    configWatcher: null,
     logFile: () => {
       const sink = init.logging?.file;
       return sink ? (sink.path ?? sink.pathFor(now())) : null;
     },
+    configWrites: new WriteBudget(now),
+    get configWatcher() {
+      return reloader;
+    },
+    restart,
     listening: null,
-  };
-  const dispatcher = new Dispatcher(methodHandlers, log.withTag("rpc"));
-  const websocket = createSocketHandlers(services, dispatcher);
-  const state: HttpState = { ready: false };
-  const gatewayConfig = options.config.gateway ?? {};
-  const allowedOrigins = gatewayConfig.controlUi?.allowedOrigins ?? [];
-  const trustedProxies = gatewayConfig.trustedProxies ?? [];
-  const loopbackBind = options.bind === "loopback" || options.bind === "auto";
-  let server: Server<SocketData> | null = null;
-  let canvas: CanvasHost | null = null;
-  const timers: ReturnType<typeof setInterval>[] = [];
+  } satisfies GatewayServices;
+  redactor.addSecret(init.options.auth.token);
+  redactor.addSecret(init.options.auth.password);
 
-  async function fetch(request: Request, srv: Server<SocketData>): Promise<Response | undefined> {
-    if (!hostAllowed(request, loopbackBind)) return apiError(403, "forbidden", "host not allowed");
-    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-      if (!originAllowed(request, allowedOrigins)) return apiError(403, "forbidden", "origin not allowed");
-      if (!state.ready) return apiError(503, "unavailable", "gateway is not accepting connections");
-      const peer = describePeer(request, srv, trustedProxies);
-      const data: SocketData = {
-        connId: crypto.randomUUID(),
-        remoteAddress: peer.remoteAddress,
-        isLocal: peer.isLocal,
-        fromBrowser: request.headers.has("origin"),
-      };
-      if (srv.upgrade(request, { data })) return undefined;
-      return apiError(400, "invalid_request_error", "WebSocket upgrade failed");
-    }
-    try {
-      return await routeHttp(request, services, state);
-    } catch (error) {
-      log.error("HTTP request failed:", error);
-      return apiError(500, "api_error", "Internal Server Error");
-    }
-  }
+  const reloader = configReloader(services, restart);
+  const canvas = canvasPart(init.options.canvas);
+  parts.push(
+    tickPart(publisher, policy.tickIntervalMs, now),
+    healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS),
+    canvas,
+    reloader,
+  );
+  const partsRunner = new PartList(parts, log);
+
+  const dispatcher = new Dispatcher({
+    handlers: methodHandlers,
+    services,
+    log: log.withTag("rpc"),
+    observe: (method, code, durationMs) => metrics.rpc(method, code, durationMs),
+  });
+  const websocket = createSocketHandlers({
+    services,
+    dispatcher,
+    connections,
+    publisher,
+    handshakeTimeoutMs: init.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+  });
+  const http = createHttpServer({
+    routes: gatewayRoutes,
+    services,
+    log,
+    ready: () => ready,
+    upgrade: webSocketUpgrade({ allowedOrigins: () => services.options.config.gateway?.controlUi?.allowedOrigins ?? [], ready: () => ready }),
+  });
+  let server: Server<SocketData> | null = null;
 
   async function listen(): Promise<ListenResult> {
+    const options = services.options;
     const host = checkExposure(options);
+    for (const key of unimplementedKeys(options.config)) log.warn(`config key ${key} is accepted but has no effect in this build`);
     try {
-      server = Bun.serve<SocketData>({ hostname: host, port: options.port, reusePort: false, development: false, fetch, websocket });
+      server = Bun.serve<SocketData>({
+        hostname: host,
+        port: options.port,
+        reusePort: false,
+        development: false,
+        routes: http.routes,
+        fetch: http.fetch,
+        websocket,
+      });
     } catch (error) {
       throw GatewayStartError.fromListenError(error, options.port, "gateway");
     }
     const port = server.port!;
     services.listening = { port, host };
-    if (options.canvas.enabled) {
-      try {
-        canvas = await startCanvasHost({ root: options.canvas.root, hostname: "127.0.0.1", port: options.canvas.port, log: log.withTag("canvas") });
-      } catch (error) {
-        log.warn(`canvas host not started: ${(error as Error).message}`);
-      }
-    }
-    timers.push(setInterval(() => connections.broadcast("tick", { ts: now() }, { dropIfSlow: true }), policy.tickIntervalMs));
-    timers.push(setInterval(() => void health.refresh(), init.healthRefreshMs ?? HEALTH_REFRESH_MS));
-    await health.refresh();
-    services.configWatcher = startConfigReloader(services, restart);
-    state.ready = true;
-    return { port, host, canvas: canvas ? { port: canvas.port, url: canvas.url } : null };
+    await partsRunner.startAll();
+    ready = true;
+    const canvasHost = canvas.host;
+    return { port, host, canvas: canvasHost ? { port: canvasHost.port, url: canvasHost.url } : null };
   }
 
   async function stop(reason = "gateway stopping", restartExpectedMs: number | null = null): Promise<void> {
-    state.ready = false;
-    for (const timer of timers.splice(0)) clearInterval(timer);
-    presenceAnnouncer.cancel();
+    ready = false;
+    announcer.cancel();
+    silentApprovals.flush();
     restart.cancel();
-    services.configWatcher?.close();
     // Let requests already being worked on (a config write, an invoke) finish and answer.
     await dispatcher.drain(DRAIN_MS);
-    invoker.cancelAll();
-    connections.broadcast("shutdown", { reason, restartExpectedMs });
+    services.invoker.cancelAll();
+    publisher.publish("shutdown", { reason, restartExpectedMs });
     for (const connection of [...connections.all()]) connection.close(CloseCodes.SERVICE_RESTART, "service restart");
     const running = server;
     server = null;
     if (running) {
       // Give sockets a moment to flush the shutdown frame and the close, then force.
-      await Promise.race([running.stop(false), Bun.sleep(2000)]);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([running.stop(false), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       await running.stop(true);
     }
-    await canvas?.stop();
-    canvas = null;
+    await partsRunner.stopAll();
+    metrics.stop();
     db.close();
   }
 
-  return { services, fetch, listen, stop };
+  return { services, connections, fetch: http.fetch, listen, stop };
+}
+
+function countByRole(connections: ConnectionRegistry): Record<string, number> {
+  const counts: Record<string, number> = { operator: 0, node: 0, unauthenticated: 0 };
+  for (const connection of connections.all()) {
+    const role = connection.session?.role ?? "unauthenticated";
+    counts[role] = (counts[role] ?? 0) + 1;
+  }
+  return counts;
 }

@@ -22,14 +22,25 @@ export class RestartController {
   private dueAt = 0;
   private reasons: string[] = [];
 
-  constructor(
+  private readonly perform: (reason: string) => void;
+  private readonly now: () => number;
+  private readonly lastRestartAtMs: number;
+  private readonly cooldownMs: number;
+
+  constructor(options: {
     /** Performs the restart; set by whoever runs the gateway loop. */
-    private readonly perform: (reason: string) => void,
-    private readonly now: () => number,
-    /** When the previous restart happened (0 = never), carried across restarts. */
-    private readonly lastRestartAtMs = 0,
-    private readonly cooldownMs = RESTART_COOLDOWN_MS,
-  ) {}
+    perform: (reason: string) => void;
+    now: () => number;
+    /** When the previous restart happened (default 0 = never), carried across restarts. */
+    lastRestartAtMs?: number;
+    /** Default 30 s. */
+    cooldownMs?: number;
+  }) {
+    this.perform = options.perform;
+    this.now = options.now;
+    this.lastRestartAtMs = options.lastRestartAtMs ?? 0;
+    this.cooldownMs = options.cooldownMs ?? RESTART_COOLDOWN_MS;
+  }
 
   /** Schedules a restart after `delayMs` (clamped to 0–60 000), or joins the one already scheduled. */
   request(reason: string, delayMs = DEFAULT_RESTART_DELAY_MS): RestartTicket {

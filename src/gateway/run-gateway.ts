@@ -7,16 +7,17 @@
 import type { LogType } from "consola";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { fallbackLogDir, loadOptions, reloadOptions, type Options } from "../config/load.ts";
+import { loadOptions, reloadOptions, type Options } from "../config/load.ts";
 import type { GlobalFlags } from "../config/paths.ts";
 import { ProfileError } from "../config/paths.ts";
 import { ConfigError, readConfigFile } from "../config/read-config.ts";
 import { FileSink } from "../log/file-sink.ts";
 import { createLogging, type LoggingSystem } from "../log/logger.ts";
 import { Redactor } from "../log/redact.ts";
+import { commandHint } from "../cli/command-hint.ts";
 import { createGateway } from "./create-gateway.ts";
 import { ensureGatewaySecret } from "./ensure-secret.ts";
-import { freePort } from "./free-port.ts";
+import { freePort } from "../platform/free-port.ts";
 import { GatewayStartError } from "./startup-policy.ts";
 
 export interface RunGatewayRequest {
@@ -35,10 +36,13 @@ function startLogging(options: Readonly<Options> | null, verbose: boolean): Logg
   const file = options
     ? new FileSink({
         dir: options.logging.dir,
+        verifyDir: options.logging.verifyDir,
         prefix: options.logging.prefix,
         fixedFile: options.logging.fixedFile,
-        fallbackDir: fallbackLogDir(),
+        fallbackDir: options.logging.fallbackDir,
+        // Straight to stderr: the file sink sits below the logger, so it cannot log through it.
         onError: (error) => process.stderr.write(`file logging disabled: ${error.message}\n`),
+        onWarning: (message) => process.stderr.write(`file log: ${message}\n`),
       })
     : null;
   return createLogging({ consoleLevel, fileLevel: verbose ? "trace" : level, file, redactor: new Redactor() });
@@ -62,8 +66,7 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
   for (const warning of options.file.warnings) log.warn(`${options.paths.configPath}: ${warning}`);
 
   if (options.config.gateway?.mode !== "local" && !request.allowUnconfigured) {
-    const found = options.file.exists ? `gateway.mode is ${JSON.stringify(options.config.gateway?.mode ?? null)} in ${options.paths.configPath}` : `no config at ${options.paths.configPath}`;
-    log.error(`${found}; set gateway.mode to "local" (openclaw setup) or start with --allow-unconfigured`);
+    log.error(unconfiguredMessage(options));
     await logging.close();
     return EXIT_CONFIG;
   }
@@ -78,6 +81,17 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
     await logging.close();
     return 1;
   }
+}
+
+/** Why the gateway will not start here, and the command (for this profile) that fixes it. */
+function unconfiguredMessage(options: Readonly<Options>): string {
+  const { profile, configPath } = options.paths;
+  const mode = options.config.gateway?.mode;
+  const setLocal = commandHint(profile, "config set gateway.mode local");
+  // `setup` keeps a "remote" mode (that machine is meant to be a client), so only `config set` helps there.
+  if (mode !== undefined) return `gateway.mode is ${JSON.stringify(mode)} in ${configPath}; to run the gateway here: ${setLocal} (or start with --allow-unconfigured)`;
+  const found = options.file.exists ? `gateway.mode is not set in ${configPath}` : `no config at ${configPath}`;
+  return `${found}; run: ${commandHint(profile, "setup")} (or ${setLocal}), or start with --allow-unconfigured`;
 }
 
 /**
@@ -99,14 +113,17 @@ async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSys
     if (listening.canvas) log.info(`canvas host on ${listening.canvas.url}`);
     if (logging.file) log.info(`log file ${logging.file.path ?? logging.file.pathFor(Date.now())}`);
     await reportRestartSentinel(options, log);
-    // Last, so whoever waits for this line has seen everything start-up says.
-    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
-    const outcome = await untilStopOrRestart(log, restartRequested, () => {
+    // Signals are handled before the line below announces us: whoever waits for it may signal at
+    // once, and a handler installed just after the write can miss that (default action: killed).
+    const stopped = untilStopOrRestart(log, restartRequested, () => {
       // SIGUSR1 restarts only when allowed, or when it runs a restart the gateway itself scheduled.
       if (gateway.services.restart.pending) gateway.services.restart.fireNow();
       else if (gateway.services.options.config.commands?.restart === true) requestRestart("SIGUSR1");
       else log.warn("SIGUSR1 ignored: set commands.restart=true in the config to allow restarts by signal");
     });
+    // Last, so whoever waits for this line has seen everything start-up says.
+    log.info(`listening on ws://${listening.host}:${listening.port} (auth: ${options.auth.mode}, bind: ${options.bind}, profile: ${options.paths.profile ?? "default"})`);
+    const outcome = await stopped;
     if (outcome.kind === "restart") {
       log.info(`restarting in-process (${outcome.reason})`);
       await gateway.stop("gateway restarting", RESTART_EXPECTED_MS);

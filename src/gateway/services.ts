@@ -1,30 +1,46 @@
 /**
- * What the gateway's parts share: resolved options, the live auth settings, the registries and
- * the store. Built once by `create-gateway.ts` and handed to handlers, the handshake and HTTP.
+ * What method handlers, the handshake and HTTP routes share: resolved options and the live
+ * auth settings, the event publisher, the parts, the domain services and the store. Built once
+ * by `create-gateway.ts`. Nothing here is a socket: handlers reach connections only through
+ * the event publisher and the small `ConnectionDirectory` below.
  */
 import type { Policy } from "../../protocol/handshake.ts";
+import type { ConfigFile } from "../config/read-config.ts";
 import type { Options, ResolvedAuth } from "../config/load.ts";
+import type { EventPublisher } from "../core/event-publisher.ts";
 import type { HealthMonitor } from "../core/health.ts";
-import type { PresenceRegistry } from "../core/presence.ts";
-import type { Logger } from "../log/logger.ts";
-import type { Redactor } from "../log/redact.ts";
-import type { ConfigWatcher } from "../config/watch-config.ts";
 import type { IdempotencyCache } from "../core/idempotency.ts";
-import type { WriteBudget } from "../core/write-budget.ts";
 import type { NodeInvoker } from "../core/node-invoker.ts";
 import type { NodeRegistry } from "../core/node-registry.ts";
+import type { DevicePairing } from "../core/pairing/device-pairing.ts";
+import type { NodePairing } from "../core/pairing/node-pairing.ts";
+import type { PartList } from "../core/part-list.ts";
+import type { PresenceRegistry } from "../core/presence/registry.ts";
+import type { WriteBudget } from "../core/write-budget.ts";
+import type { Logger } from "../log/logger.ts";
+import type { Redactor } from "../log/redact.ts";
+import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
 import type { DeviceStore } from "../store/devices.ts";
 import type { NodeStore } from "../store/nodes.ts";
-import type { DevicePairing } from "./auth/device-pairing.ts";
-import type { PresenceAnnouncer } from "./presence-announcer.ts";
+import type { AuthRateLimiter } from "./auth/auth-rate-limit.ts";
 import type { RestartController } from "./restart-controller.ts";
-import type { ConnectionRegistry } from "./ws/connection-registry.ts";
+import type { Caller, Session } from "./rpc/caller.ts";
+
+/** The open sessions, for handlers that must close the ones a revoked grant covered. */
+export interface ConnectionDirectory {
+  readonly size: number;
+  authenticated(): Iterable<{ readonly session: Session | null; close(code: number, reason?: string): void }>;
+}
 
 export interface GatewayServices {
-  /** Replaced by hot reload; read it at the time of use, do not keep a copy. */
+  /** Replaced by `applyOptions`; read it at the time of use, do not keep a copy. */
   options: Readonly<Options>;
   /** Read on every connect, so a rotated token applies to new connections at once. */
   readonly auth: { current: ResolvedAuth };
+  /** Makes new options the running ones: auth, redaction and every part see them at once. */
+  readonly applyOptions: (next: Readonly<Options>) => void;
+  /** Options for a new version of the config file, keeping paths, environment and `--port`. */
+  readonly reloadOptions: (file: ConfigFile) => Readonly<Options>;
   readonly log: Logger;
   readonly redactor: Redactor;
   readonly version: string;
@@ -34,26 +50,33 @@ export interface GatewayServices {
   readonly startedAtMs: number;
   readonly now: () => number;
   readonly policy: Readonly<Policy>;
-  readonly handshakeTimeoutMs: number;
+  /** Every event goes out through here, to the audience its protocol record names. */
+  readonly events: EventPublisher;
+  /** The long-lived parts and their status snapshots. */
+  readonly parts: PartList;
+  readonly metrics: GatewayMetrics;
+  /** In-process method calls, with the same scope checks and validation as a client's. */
+  readonly call: (method: string, params: unknown, caller: Caller) => Promise<unknown>;
   readonly presence: PresenceRegistry;
-  /** Batches `presence` events; call after every presence change. */
-  readonly presenceAnnouncer: PresenceAnnouncer;
   readonly health: HealthMonitor;
-  readonly connections: ConnectionRegistry;
+  readonly connections: ConnectionDirectory;
   readonly devices: DeviceStore;
   readonly nodeStore: NodeStore;
   readonly nodes: NodeRegistry;
   readonly invoker: NodeInvoker;
   readonly idempotency: IdempotencyCache;
   readonly pairing: DevicePairing;
+  readonly nodePairing: NodePairing;
+  /** Failed-auth lockout per client address, shared by WebSocket connects and HTTP bearer auth. */
+  readonly authRateLimit: AuthRateLimiter;
   /** System events posted with `system-event`, newest last, bounded. */
   readonly systemEvents: string[];
   /** The file the gateway's JSON-lines log goes to now, or null without file logging. */
   readonly logFile: () => string | null;
   /** Per-client budget of config writes. */
   readonly configWrites: WriteBudget;
-  /** The hot-reload watcher, when `gateway.reload.mode` is not `off`. */
-  configWatcher: ConfigWatcher | null;
+  /** The hot-reload part; the gateway's own config writes tell it what they wrote. */
+  readonly configWatcher: { markSeen(text: string): void };
   /** Schedules in-process restarts (config writes, reloads, SIGUSR1). */
   readonly restart: RestartController;
   /** Set once the server listens. */

@@ -2,10 +2,18 @@
  * What happens when a connection becomes an authenticated session and when it ends:
  * presence entries, node registration, and failing the invokes of a node that left.
  */
+import type { Session } from "./rpc/caller.ts";
 import type { GatewayServices } from "./services.ts";
-import type { Connection, Session } from "./ws/connection.ts";
 
-export function sessionOpened(connection: Connection, session: Session, services: GatewayServices): void {
+/** What this needs of a connection. */
+export interface OpenedConnection {
+  readonly connId: string;
+  readonly isLocal: boolean;
+  readonly remoteAddress: string;
+  readonly session: Session | null;
+}
+
+export function sessionOpened(connection: OpenedConnection, session: Session, services: GatewayServices): void {
   const c = session.client;
   if (session.presenceKey) {
     services.presence.upsert(
@@ -18,13 +26,13 @@ export function sessionOpened(connection: Connection, session: Session, services
       },
       { live: true },
     );
-    services.presenceAnnouncer.announce();
   }
   if (session.node) {
     const now = services.now();
     const replaced = services.nodes.register({
       nodeId: session.node.nodeId,
-      socket: connection,
+      // Invokes reach the node through the publisher, like every other event.
+      socket: { connId: connection.connId, sendInvoke: (request) => void services.events.sendTo(connection.connId, "node.invoke.request", request) },
       connectedAtMs: now,
       info: {
         displayName: c.displayName, platform: c.platform, version: c.version, deviceFamily: c.deviceFamily,
@@ -38,12 +46,11 @@ export function sessionOpened(connection: Connection, session: Session, services
   services.health.refreshSoon();
 }
 
-export function sessionClosed(connection: Connection, services: GatewayServices): void {
+export function sessionClosed(connection: OpenedConnection, services: GatewayServices): void {
   const session = connection.session;
   if (!session) return;
   if (session.presenceKey) {
     services.presence.disconnected(session.presenceKey);
-    services.presenceAnnouncer.announce();
   }
   if (session.node && services.nodes.unregister(session.node.nodeId, connection.connId)) {
     services.invoker.nodeGone(session.node.nodeId);

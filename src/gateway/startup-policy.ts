@@ -2,6 +2,7 @@
  * Refusals that protect users before anything listens: no non-loopback bind without a
  * secret, no known-default or trivially short secrets off-host, and clear words for a busy port.
  */
+import { commandHint } from "../cli/command-hint.ts";
 import type { Options } from "../config/load.ts";
 
 export class GatewayStartError extends Error {
@@ -36,7 +37,7 @@ export function checkExposure(options: Readonly<Options>): string {
   }
   const secret = auth.mode === "password" ? auth.password : auth.mode === "token" ? auth.token : undefined;
   if (secret && KNOWN_DEFAULT_SECRETS.has(secret.toLowerCase())) {
-    throw new GatewayStartError(`refusing to start: the gateway ${auth.mode} is a well-known default; set a random one (openclaw setup generates one)`);
+    throw new GatewayStartError(`refusing to start: the gateway ${auth.mode} is a well-known default; set a random one (${commandHint(options.paths.profile, "setup")} generates one)`);
   }
   const loopback = host === "127.0.0.1" || host === "::1" || host === "localhost";
   if (!loopback) {

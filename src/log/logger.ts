@@ -20,6 +20,16 @@ export interface LoggingOptions {
   /** Where human lines go; tests and the CLI pass their own. */
   stdout?: (line: string) => void;
   stderr?: (line: string) => void;
+  /** Sees every entry, redacted, with its level, whichever sinks it goes to (tests fail on unexpected errors). */
+  onEntry?: (entry: LogEntry) => void;
+}
+
+export interface LogEntry {
+  /** consola's level number: 0 for `fatal` and `error`, 1 for `warn`, … */
+  level: number;
+  type: LogType;
+  tag: string;
+  message: string;
 }
 
 export interface LoggingSystem {
@@ -49,6 +59,7 @@ export function createLogging(options: LoggingOptions): LoggingSystem {
       {
         log(entry) {
           const message = messageOf(entry, options.redactor);
+          options.onEntry?.({ level: entry.level, type: entry.type, tag: entry.tag, message });
           if (entry.level <= consoleLevel) {
             const tag = entry.tag ? `[${entry.tag}] ` : "";
             const level = entry.level <= LogLevels.warn ? `${entry.type.toUpperCase()} ` : "";

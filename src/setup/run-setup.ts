@@ -5,8 +5,10 @@
  */
 import { mkdir, stat } from "node:fs/promises";
 import type { Options } from "../config/load.ts";
+import { commandHint } from "../cli/command-hint.ts";
 import { generateToken } from "../gateway/ensure-secret.ts";
-import { getAtPath, parseDocument, saveDocument, setPath } from "../config/config-document.ts";
+import { getAtPath, parseDocument, setPath } from "../config/config-document.ts";
+import { hashConfigText, updateConfig } from "../config/config-writer.ts";
 
 /** Where the gateway's secret comes from after setup; never the secret itself. */
 export type SecretSource = "generated" | "config-token" | "config-password" | "env-token" | "env-password" | "none";
@@ -53,12 +55,14 @@ function secretSource(options: Readonly<Options>, doc: Record<string, unknown>):
 
 export async function runSetup(options: Readonly<Options>): Promise<SetupSummary> {
   const { paths } = options;
+  const cmd = (command: string) => commandHint(paths.profile, command);
   const notes: string[] = [];
   const stateCreated = await ensureDir(paths.stateDir);
 
   const file = Bun.file(paths.configPath);
   const configExisted = await file.exists();
-  const doc = parseDocument(paths.configPath, configExisted ? await file.text() : null);
+  const raw = configExisted ? await file.text() : null;
+  const doc = parseDocument(paths.configPath, raw);
   const changed: string[] = [];
 
   const mode = getAtPath(doc, ["gateway", "mode"]);
@@ -66,7 +70,7 @@ export async function runSetup(options: Readonly<Options>): Promise<SetupSummary
     setPath(doc, ["gateway", "mode"], "local");
     changed.push("gateway.mode");
   } else if (mode !== "local") {
-    notes.push(`kept gateway.mode = ${JSON.stringify(mode)}; the gateway only starts here with "local" (openclaw config set gateway.mode local)`);
+    notes.push(`kept gateway.mode = ${JSON.stringify(mode)}; the gateway only starts here with "local" (${cmd("config set gateway.mode local")})`);
   }
 
   let source = secretSource(options, doc);
@@ -76,12 +80,13 @@ export async function runSetup(options: Readonly<Options>): Promise<SetupSummary
     changed.push("gateway.auth.token");
     source = "generated";
   } else if (source === "none" && authMode === "password") {
-    notes.push('gateway.auth.mode is "password" but no password is set: openclaw config set gateway.auth.password <secret>');
+    notes.push(`gateway.auth.mode is "password" but no password is set: ${cmd("config set gateway.auth.password <secret>")}`);
   } else if (source === "none") {
     notes.push(`gateway.auth.mode is ${JSON.stringify(authMode)}; no token generated`);
   }
 
-  if (changed.length > 0 || !configExisted) await saveDocument(paths.configPath, doc);
+  // The base hash refuses the write, instead of undoing someone else's, if the file changed since it was read above.
+  if (changed.length > 0 || !configExisted) await updateConfig({ path: paths.configPath, baseHash: hashConfigText(raw), edit: () => doc });
 
   const workspaceCreated = await ensureDir(options.workspace);
   const canvasCreated = await ensureDir(options.canvas.root);

@@ -10,7 +10,9 @@ import { migrations } from "./migrations.ts";
 
 export const STORE_FILE = "gateway.sqlite";
 
-export class StoreError extends Error {}
+export class StoreError extends Error {
+  override name = "StoreError";
+}
 
 export function openStore(stateDir: string): Database {
   const path = join(stateDir, STORE_FILE);

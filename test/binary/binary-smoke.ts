@@ -9,12 +9,15 @@
  * 3. One WebSocket RPC (`health`) through the connect.challenge → connect → hello-ok handshake.
  * 4. SIGTERM: the process exits 0 within 5 s.
  * 5. The token never appears in the process's stdout/stderr.
+ * 6. The file log went to `OPENCLAW_LOG_DIR` inside the throw-away home, so a smoke run leaves
+ *    nothing behind in the machine's `/tmp/openclaw` (which `openclaw logs` shows the user);
+ *    the home is removed afterwards.
  *
  * Exits non-zero with a message naming the failed step. `build.ts` imports `smokeBinary`.
  */
 import { mkdtempSync, rmSync, statSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 
 export class SmokeError extends Error {}
@@ -188,6 +191,7 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
     fail(`binary not found: ${binary} (run \`bun run build\` first)`);
   }
   const home = mkdtempSync(join(tmpdir(), "openclaw-smoke-"));
+  const logDir = join(home, "logs");
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex");
   let proc: Bun.Subprocess<"ignore", "pipe", "pipe"> | null = null;
   let output = "";
@@ -198,7 +202,7 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
     const t0 = performance.now();
     proc = Bun.spawn([binary, "gateway", "--port", String(port), "--allow-unconfigured"], {
       cwd: home,
-      env: cleanEnv({ OPENCLAW_HOME: home, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_SKIP_CANVAS_HOST: "1" }),
+      env: cleanEnv({ OPENCLAW_HOME: home, OPENCLAW_LOG_DIR: logDir, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_SKIP_CANVAS_HOST: "1" }),
       stdin: "ignore",
       stdout: "pipe",
       stderr: "pipe",
@@ -248,6 +252,10 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
     await withTimeout(drained, 2000, "reading gateway output").catch(() => {});
     if (code !== 0) fail(`gateway exited with code ${code} (signal ${child.signalCode ?? "none"}) after SIGTERM, expected 0\n--- output ---\n${output.trim()}`);
     if (output.includes(token)) fail("the gateway token appeared in the process output (stdout/stderr)");
+    const logFile = /\blog file (\S+)/.exec(output)?.[1];
+    if (!logFile || dirname(logFile) !== logDir || !statSync(logFile, { throwIfNoEntry: false })?.size) {
+      fail(`the file log is not in OPENCLAW_LOG_DIR (${logDir}): the gateway said ${logFile ? `"log file ${logFile}"` : "nothing about it"}\n--- output ---\n${output.trim()}`);
+    }
     const leaked = filesContaining(home, token);
     if (leaked.length) log(`warning: the token appears verbatim in ${leaked.map((p) => p.slice(home.length + 1)).join(", ")}`);
 
@@ -261,7 +269,8 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
         `  ws connect+health ${report.rpcMs.toFixed(0)} ms\n` +
         `  SIGTERM -> exit 0 ${report.shutdownMs.toFixed(0)} ms\n` +
         (rss !== null ? `  RSS when ready    ${rss} MB\n` : "") +
-        `  token not in stdout/stderr`,
+        `  token not in stdout/stderr\n` +
+        `  file log in OPENCLAW_LOG_DIR (removed with the temp home)`,
     );
     return report;
   } finally {

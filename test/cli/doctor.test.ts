@@ -10,7 +10,7 @@ import { base64UrlEncode } from "../../src/crypto/ed25519.ts";
 import { openStore } from "../../src/store/database.ts";
 import { DeviceStore } from "../../src/store/devices.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
-import { freePort, runCli, startGatewayProcess, type GatewayProcess } from "../helpers/cli.ts";
+import { runCli, startGatewayProcess, type GatewayProcess } from "../helpers/cli.ts";
 import { connectClient, generateDeviceKeyPair } from "../helpers/ws-client.ts";
 
 const TOKEN = "doctor-test-token-0123456789abcdef";
@@ -46,10 +46,13 @@ async function doctorJson(h: string, args: string[] = [], env: Record<string, st
 const notOk = (report: Report) => report.checks.filter((c) => c.status !== "ok");
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
-/** A private state dir with a valid config on a free port. */
+/**
+ * A private state dir with a valid config on port 0 (ephemeral: nothing for the port check to
+ * probe, so no other process can make it fail); `gateway.port` in `config` replaces it.
+ */
 async function configuredHome(config: Record<string, unknown> = {}, dir = ".openclaw"): Promise<{ h: string; stateDir: string; configPath: string; port: number }> {
   const h = await home();
-  const port = await freePort();
+  const port = 0;
   const stateDir = join(h, dir);
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const configPath = join(stateDir, "openclaw.json");
@@ -63,8 +66,7 @@ describe("legacy names", () => {
     const h = await home();
     const legacy = join(h, ".clawdbot");
     await mkdir(legacy, { mode: 0o700 });
-    const port = await freePort();
-    const text = `{\n  // from the clawdbot days\n  gateway: { mode: "local", port: ${port}, auth: { token: "${TOKEN}" } },\n}\n`;
+    const text = `{\n  // from the clawdbot days\n  gateway: { mode: "local", port: 0, auth: { token: "${TOKEN}" } },\n}\n`;
     await writeFile(join(legacy, "clawdbot.json"), text, { mode: 0o600 });
     return { h, legacy, text };
   }
@@ -204,9 +206,10 @@ describe("checks", () => {
   });
 
   test("a port held by something that is not a gateway is a conflict, named by pid when lsof exists", async () => {
-    const { h, port } = await configuredHome();
-    const server = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("not a gateway") });
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("not a gateway") });
     cleanups.push(() => server.stop(true));
+    const port = server.port!;
+    const { h } = await configuredHome({ gateway: { port } });
     const report = await doctorJson(h);
     const check = report.checks.find((c) => c.id === "port")!;
     expect(check.status).toBe("error");
@@ -217,13 +220,14 @@ describe("checks", () => {
   });
 
   test("a port held by our own gateway is fine", async () => {
-    const { h, port } = await configuredHome();
-    const gw: GatewayProcess = await startGatewayProcess([], { home: h, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+    const { h } = await configuredHome();
+    const gw: GatewayProcess = await startGatewayProcess(["--port", "0"], { home: h, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
     cleanups.push(() => gw.stop("SIGKILL"));
-    expect(gw.port).toBe(port);
-    const report = await doctorJson(h);
+    // Doctor looks at the port the gateway reported, named by the environment as a user would.
+    const report = await doctorJson(h, [], { OPENCLAW_GATEWAY_PORT: String(gw.port) });
     const check = report.checks.find((c) => c.id === "port")!;
     expect(check.status).toBe("ok");
+    expect(check.message).toContain(`port ${gw.port} (from env)`);
     expect(check.message).toContain("running OpenClaw gateway");
   });
 });
@@ -273,7 +277,8 @@ describe("doctor --import", () => {
     const stateDir = join(h, ".openclaw");
     const configPath = join(stateDir, "openclaw.json");
     const ourConfig = await readFile(configPath, "utf8");
-    const port = await freePort();
+    // Port 0 in the imported config: the gateway started on it below binds an ephemeral port.
+    const port = 0;
     const { dir, keys, deviceToken } = await referenceDir(port);
 
     const result = await runCli(["doctor", "--import", dir], { home: h });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { makeTempHome } from "../helpers/gateway.ts";
-import { freePort, runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
+import { holdPort, runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
 import { TestClient, connectClient } from "../helpers/ws-client.ts";
 
 const TOKEN = "cli-test-token-0123456789abcdef";
@@ -113,27 +113,37 @@ describe("auth by default", () => {
 
 describe("ports and profiles", () => {
   test("port priority: --port > OPENCLAW_GATEWAY_PORT > gateway.port", async () => {
-    const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+    // One port this test holds, so no fixed port is bound and none can be taken meanwhile: the
+    // source that names the held port (the others say 0) wins exactly when the start is refused.
+    using held = holdPort();
     const h = await home();
-    await writeConfig(h, { gateway: { mode: "local", port: c, auth: { token: TOKEN } } });
-    const byFlag = await start(["--port", String(a)], { home: h, env: { OPENCLAW_GATEWAY_PORT: String(b) } });
-    expect(byFlag.port).toBe(a);
-    await byFlag.stop();
-    const byEnv = await start([], { home: h, env: { OPENCLAW_GATEWAY_PORT: String(b) } });
-    expect(byEnv.port).toBe(b);
-    await byEnv.stop();
-    const byConfig = await start([], { home: h });
-    expect(byConfig.port).toBe(c);
+    const refused = async (args: string[], configPort: number, env: Record<string, string>) => {
+      await writeConfig(h, { gateway: { mode: "local", port: configPort, auth: { token: TOKEN } } });
+      // A start that is not refused runs until killed: a short timeout makes that a quick failure.
+      const result = await runCli(["gateway", ...args], { home: h, env: { OPENCLAW_SKIP_CANVAS_HOST: "1", ...env }, timeoutMs: 5000 });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`gateway port ${held.port} is already in use`);
+    };
+    await refused(["--port", String(held.port)], 0, { OPENCLAW_GATEWAY_PORT: "0" });
+    await refused([], 0, { OPENCLAW_GATEWAY_PORT: String(held.port) });
+    await refused([], held.port, {});
+    // And a winning 0 starts although both losers name the held port.
+    const started = await start(["--port", "0"], { home: h, env: { OPENCLAW_GATEWAY_PORT: String(held.port) } });
+    expect(started.port).not.toBe(held.port);
   });
 
-  test("--profile isolates state dir, config and workspace; the canvas host is on port+4", async () => {
+  test("--profile isolates state dir, config and workspace; the canvas host starts beside the gateway", async () => {
     const h = await home();
-    const port = await freePort();
     await writeConfig(h, { gateway: { mode: "local", auth: { token: TOKEN } } }, ".openclaw-work");
-    const gw = await startGatewayProcess(["--profile", "work", "--port", String(port)], { home: h });
+    // Port 0: the canvas host then gets an ephemeral port too. Its default of gateway port + 4
+    // is resolveOptions' rule, checked without binding anything in test/unit/paths.test.ts.
+    const gw = await startGatewayProcess(["--profile", "work", "--port", "0"], { home: h });
     running.push(gw);
+    const port = gw.port;
     expect(gw.output()).toContain("profile: work");
-    expect(gw.output()).toContain(`canvas host on http://127.0.0.1:${port + 4}/__openclaw__/canvas/`);
+    const canvasPort = Number(/canvas host on http:\/\/127\.0\.0\.1:(\d+)\/__openclaw__\/canvas\//.exec(gw.output())?.[1]);
+    expect(canvasPort).toBeGreaterThan(0);
+    expect(canvasPort).not.toBe(port);
     expect((await stat(join(h, ".openclaw-work", "gateway.sqlite"))).isFile()).toBe(true);
     expect((await stat(join(h, ".openclaw", "workspace-work", "canvas"))).isDirectory()).toBe(true);
     const { hello, client } = await connectClient(`ws://127.0.0.1:${port}`, { token: TOKEN });
@@ -145,9 +155,18 @@ describe("ports and profiles", () => {
   test("--dev uses ~/.openclaw-dev and port 19001", async () => {
     const h = await home();
     await writeConfig(h, { gateway: { mode: "local", auth: { token: TOKEN } } }, ".openclaw-dev");
-    const gw = await start(["--dev"], { home: h });
-    expect(gw.port).toBe(19001);
+    // Started on an ephemeral port (the environment overrides only the port), so 19001 is not bound.
+    const gw = await start(["--dev"], { home: h, env: { OPENCLAW_GATEWAY_PORT: "0" } });
     expect(gw.output()).toContain("profile: dev");
+    const { hello, client } = await connectClient(`ws://127.0.0.1:${gw.port}`, { token: TOKEN });
+    expect(hello.snapshot.stateDir).toBe(join(h, ".openclaw-dev"));
+    client.close();
+    // The default port without binding it: on an address no interface has (TEST-NET-1), the
+    // listen fails and the error names the port the dev profile chose.
+    await writeConfig(h, { gateway: { mode: "local", bind: "custom", customBindHost: "192.0.2.1", auth: { token: TOKEN } } }, ".openclaw-dev");
+    const unbindable = await runCli(["gateway", "--dev"], { home: h, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+    expect(unbindable.code).not.toBe(0);
+    expect(unbindable.stderr).toMatch(/\bport 19001\b/);
   });
 });
 
@@ -178,12 +197,23 @@ describe("signals", () => {
     expect((await client.challenge()).payload.nonce).toBeString();
     client.close();
   });
-  test("--force without lsof fails fast and says why", async () => {
+  test.if(process.platform === "linux")("--force without lsof still finds the holder on Linux, through /proc", async () => {
     const h = await home();
     await writeConfig(h, { gateway: { mode: "local", auth: { token: TOKEN } } });
-    const result = await runCli(["gateway", "--port", "0", "--force"], { home: h, env: { PATH: "/nonexistent", OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+    const squatter = await start(["--port", "0"], { home: h });
+    const gw = await start(["--port", String(squatter.port), "--force"], { home: h, env: { PATH: "/nonexistent" } });
+    expect(gw.port).toBe(squatter.port);
+    expect(gw.output()).toContain(`--force: sent SIGTERM to pid ${squatter.proc.pid}`);
+    expect(await squatter.proc.exited).toBe(0);
+  });
+  test.if(process.platform === "darwin")("--force without lsof fails fast and says why", async () => {
+    const h = await home();
+    await writeConfig(h, { gateway: { mode: "local", auth: { token: TOKEN } } });
+    using held = holdPort();
+    const port = held.port;
+    const result = await runCli(["gateway", "--port", String(port), "--force"], { home: h, env: { PATH: "/nonexistent", OPENCLAW_SKIP_CANVAS_HOST: "1" } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("--force needs lsof, which is not installed; stop the process on port 0 yourself or install lsof");
+    expect(result.stderr).toContain(`--force needs lsof, which is not installed; stop the process on port ${port} yourself`);
   });
 });
 

@@ -4,7 +4,7 @@ import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { VERSION } from "../../src/version.ts";
 import { TEST_TOKEN, makeTempHome, startTestGateway } from "../helpers/gateway.ts";
-import { freePort, runCli } from "../helpers/cli.ts";
+import { runCli, UNREACHABLE_URL } from "../helpers/cli.ts";
 
 const homes: string[] = [];
 async function home(): Promise<string> {
@@ -91,12 +91,11 @@ describe("gateway call / health / status", () => {
   });
 
   test("no gateway listening: one clear line, exit 1", async () => {
-    const port = await freePort();
-    const result = await runCli(["gateway", "health", "--url", `ws://127.0.0.1:${port}`], { home: await home() });
+    const result = await runCli(["gateway", "health", "--url", UNREACHABLE_URL], { home: await home() });
     expect(result).toEqual({
       code: 1,
       stdout: "",
-      stderr: `error: gateway not reachable at ws://127.0.0.1:${port} (is it running? start it with: openclaw gateway)\n`,
+      stderr: `error: gateway not reachable at ${UNREACHABLE_URL} (is it running? start it with: openclaw gateway)\n`,
     });
   });
 

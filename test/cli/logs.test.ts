@@ -7,8 +7,8 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { formatLogLine } from "../../src/cli/logs-format.ts";
-import { cliEnv, freePort, runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
-import { Condition } from "../helpers/condition.ts";
+import { cliEnv, runCli, startGatewayProcess, UNREACHABLE_URL, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
+import { Condition, eventually } from "../helpers/condition.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
 
 const TOKEN = "cli-logs-token-0123456789abcdef";
@@ -50,15 +50,6 @@ async function refusedConnect(url: string, home: string): Promise<void> {
 }
 
 const count = (text: string, needle: string) => text.split(needle).length - 1;
-
-/** Waits (bounded) until `check` holds; for files and other things that announce nothing. */
-async function eventually(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(20);
-  }
-}
 
 interface Follower {
   proc: ReturnType<typeof Bun.spawn>;
@@ -132,7 +123,8 @@ describe("openclaw logs", () => {
     const { home, logFile } = await setup();
     const gw = await startGateway(home);
     await refusedConnect(urlOf(gw), home);
-    await eventually("the refused connect in the file", async () => (await readFile(logFile, "utf8")).includes("connect refused"));
+    // The file announces nothing: poll it until the line is there.
+    await eventually("the refused connect in the file", async () => ((await readFile(logFile, "utf8")).includes("connect refused") ? true : undefined));
 
     const human = await runCli(["logs", "--url", urlOf(gw), "--limit", "5"], { home });
     expect(human.stderr).toBe("");
@@ -163,15 +155,14 @@ describe("openclaw logs", () => {
 
   test("errors are one line and exit 1", async () => {
     const { home } = await setup();
-    const port = await freePort();
     for (const extra of [[], ["--follow"]]) {
-      const result = await runCli(["logs", "--url", `ws://127.0.0.1:${port}`, ...extra], { home });
+      const result = await runCli(["logs", "--url", UNREACHABLE_URL, ...extra], { home });
       expect(result.code).toBe(1);
       expect(result.stdout).toBe("");
-      expect(result.stderr).toBe(`error: gateway not reachable at ws://127.0.0.1:${port} (is it running? start it with: openclaw gateway)\n`);
+      expect(result.stderr).toBe(`error: gateway not reachable at ${UNREACHABLE_URL} (is it running? start it with: openclaw gateway)\n`);
     }
     for (const [flag, value] of [["--limit", "0"], ["--limit", "5001"], ["--limit", "ten"], ["--interval", "0"], ["--max-bytes", "-1"]] as const) {
-      const result = await runCli(["logs", "--url", `ws://127.0.0.1:${port}`, flag, value], { home });
+      const result = await runCli(["logs", "--url", UNREACHABLE_URL, flag, value], { home });
       expect(result.code).toBe(1);
       expect(result.stderr).toStartWith(`error: invalid ${flag} ${value}: use a whole number from `);
     }
@@ -197,7 +188,7 @@ describe("openclaw logs", () => {
     await refusedConnect(url, home);
     await follower.waitFor("a refused connect", (out) => count(out, "connect refused") >= 1);
 
-    // Restart: same port, same home and log file.
+    // Restart: the port the first run reported, same home and log file.
     expect(await first.stop("SIGTERM")).toBe(0);
     await follower.waitFor("the disconnect notice", (_, err) => err.includes(DISCONNECTED));
     const beforeRestart = follower.stdout().length;

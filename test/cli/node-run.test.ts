@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { cliEnv, runCli } from "../helpers/cli.ts";
+import { cliEnv, runCli, UNREACHABLE_URL } from "../helpers/cli.ts";
 import { Condition } from "../helpers/condition.ts";
 import { makeTempHome, startTestGateway, TEST_TOKEN, type TestGateway } from "../helpers/gateway.ts";
 import { connectClient } from "../helpers/ws-client.ts";
@@ -71,10 +71,7 @@ test("connects, serves system.run from its allowlist, and exits 0 on SIGTERM", a
 
 test("SIGINT stops it too, also while it is still waiting for a gateway", async () => {
   const h = await home();
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const deadUrl = `ws://127.0.0.1:${listener.port}`;
-  listener.stop(true);
-  const node = spawnNode(["--url", deadUrl, "--token", TEST_TOKEN], h);
+  const node = spawnNode(["--url", UNREACHABLE_URL, "--token", TEST_TOKEN], h);
   await node.waitFor(/cannot connect to .*\(retrying\)/);
   node.proc.kill("SIGINT");
   expect(await node.proc.exited).toBe(0);

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { makeTempHome, startTestGateway, type TestGateway } from "../helpers/gateway.ts";
-import { runCli } from "../helpers/cli.ts";
+import { runCli, UNREACHABLE_URL } from "../helpers/cli.ts";
 import { connectClient, generateDeviceKeyPair } from "../helpers/ws-client.ts";
 
 const homes: string[] = [];
@@ -59,8 +59,8 @@ describe("nodes/devices usage", () => {
   }
 
   test("bad input fails in one line before connecting", async () => {
-    // Nothing listens on port 9, so "not reachable" would show if these got as far as connecting.
-    const run = async (...args: string[]) => runCli([...args, "--url", "ws://127.0.0.1:9"], { home: await home() });
+    // Nothing can listen there, so "not reachable" would show if these got as far as connecting.
+    const run = async (...args: string[]) => runCli([...args, "--url", UNREACHABLE_URL], { home: await home() });
     expect(await run("nodes", "invoke", "n1", "system.which", "--params", "{oops")).toEqual(fails("--params is not valid JSON: {oops"));
     expect(await run("nodes", "invoke", "n1", "system.which", "--invoke-timeout", "soon")).toEqual(fails("invalid --invoke-timeout soon: use milliseconds between 1 and 600000"));
     expect(await run("devices", "approve")).toEqual(fails("Missing required positional argument: REQUESTID"));

@@ -2,9 +2,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { eventually } from "../helpers/condition.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
-import { freePort, runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
+import { runCli, startGatewayProcess, writeConfig, type GatewayProcess } from "../helpers/cli.ts";
 import { connectClient } from "../helpers/ws-client.ts";
 
 const TOKEN = "restart-test-token-0123456789ab";
@@ -32,7 +31,7 @@ describe("SIGUSR1", () => {
     gw.proc.kill("SIGUSR1");
     expect((await client.nextEvent("shutdown")).payload).toEqual({ reason: "gateway restarting", restartExpectedMs: 1500 });
     expect(await client.closed()).toEqual({ code: 1012, reason: "service restart" });
-    await eventually("the restarted listener", () => (gw.output().match(/listening on/g)?.length === 2 ? true : undefined));
+    await gw.waitForOutput(/listening on/, 2);
     expect(gw.output()).toContain("restarting in-process (SIGUSR1)");
     const again = await connectClient(`ws://127.0.0.1:${gw.port}`, { token: TOKEN });
     expect(again.res.ok).toBe(true);
@@ -45,7 +44,7 @@ describe("SIGUSR1", () => {
     const { gw } = await start({});
     const { client } = await connectClient(`ws://127.0.0.1:${gw.port}`, { token: TOKEN });
     gw.proc.kill("SIGUSR1");
-    await eventually("the refusal", () => (gw.output().includes("SIGUSR1 ignored") ? true : undefined));
+    await gw.waitForOutput(/SIGUSR1 ignored/);
     expect((await client.rpc("health")).ok).toBe(true);
     expect(client.isClosed).toBe(false);
     client.close();
@@ -59,25 +58,28 @@ test("a config edit that needs a restart restarts the process in place with the 
   edited.gateway.auth.token = "after-restart-token-0123456789";
   edited.gateway.trustedProxies = ["10.0.0.1"];
   await writeFile(path, JSON.stringify(edited));
-  await eventually("the restart", () => (gw.output().match(/listening on/g)?.length === 2 ? true : undefined));
+  await gw.waitForOutput(/listening on/, 2);
   expect(gw.output()).toContain("restarting in-process (config change: gateway.auth.token, gateway.trustedProxies)");
   expect((await connectClient(`ws://127.0.0.1:${gw.port}`, { token: "after-restart-token-0123456789" })).res.ok).toBe(true);
   expect(gw.proc.exitCode).toBeNull();
 });
 
 test("two profiles run side by side without touching each other's files, ports or logs", async () => {
-  const [portA, portB] = [await freePort(), await freePort()];
   const home = await makeTempHome();
   homes.push(home);
   for (const [profile, token] of [["alpha", "alpha-token-0123456789abcdef"], ["beta", "beta-token-0123456789abcdef"]]) {
     await writeConfig(home, { gateway: { mode: "local", auth: { token } } }, `.openclaw-${profile}`);
   }
-  const a = await startGatewayProcess(["--profile", "alpha", "--port", String(portA)], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
-  const b = await startGatewayProcess(["--profile", "beta", "--port", String(portB)], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
-  running.push(a, b);
-  const logOf = (gw: GatewayProcess) => eventually("the log file line", () => /log file (\S+)/.exec(gw.output())?.[1]);
-  expect(await logOf(a)).toContain("openclaw-alpha-");
-  expect(await logOf(b)).toContain("openclaw-beta-");
+  const a = await startGatewayProcess(["--profile", "alpha", "--port", "0"], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+  running.push(a);
+  const b = await startGatewayProcess(["--profile", "beta", "--port", "0"], { home, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
+  running.push(b);
+  const [portA, portB] = [a.port, b.port];
+  expect(portA).not.toBe(portB);
+  // Printed before the listening line startGatewayProcess waited for.
+  const logOf = (gw: GatewayProcess) => /log file (\S+)/.exec(gw.output())?.[1];
+  expect(logOf(a)).toContain("openclaw-alpha-");
+  expect(logOf(b)).toContain("openclaw-beta-");
   for (const [profile, port, token] of [["alpha", portA, "alpha-token-0123456789abcdef"], ["beta", portB, "beta-token-0123456789abcdef"]] as const) {
     const { hello, client } = await connectClient(`ws://127.0.0.1:${port}`, { token });
     expect(hello.snapshot.stateDir).toBe(join(home, `.openclaw-${profile}`));

@@ -1,14 +1,15 @@
 /** `openclaw setup` and `openclaw config get|set|unset` as the real CLI against temp homes. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makeTempHome } from "../helpers/gateway.ts";
 import { runCli, writeConfig } from "../helpers/cli.ts";
 
 const homes: string[] = [];
 afterAll(() => Promise.all(homes.map((dir) => rm(dir, { recursive: true, force: true }))));
+// A temp dir of our own rather than the gateway helpers': these tests only run the CLI.
 async function home(): Promise<string> {
-  homes.push(await makeTempHome());
+  homes.push(await mkdtemp(join(tmpdir(), "openclaw-test-")));
   return homes.at(-1)!;
 }
 
@@ -144,7 +145,7 @@ describe("openclaw config", () => {
 
     expect(await runCli(["config", "get", "gateway.port"], { home: h })).toEqual({ code: 0, stdout: "19005\n", stderr: "" });
     expect((await runCli(["config", "get", "gateway.mode"], { home: h })).stdout).toBe("local\n");
-    expect((await runCli(["config", "get", "gateway.mode", "--json"], { home: h })).stdout).toBe('"local"\n');
+    expect(JSON.parse((await runCli(["config", "get", "gateway.mode", "--json"], { home: h })).stdout)).toEqual({ path: "gateway.mode", value: "local", source: "config" });
 
     await runCli(["config", "set", "gateway.trustedProxies", '["10.0.0.1"]'], { home: h });
     await runCli(["config", "set", "gateway.controlUi.enabled", "false"], { home: h });
@@ -158,8 +159,62 @@ describe("openclaw config", () => {
     const unset = await runCli(["config", "unset", "gateway.port"], { home: h });
     expect(unset.code).toBe(0);
     expect((await readJson(path)).gateway.port).toBeUndefined();
-    expect(await runCli(["config", "get", "gateway.port"], { home: h })).toEqual({ code: 1, stdout: "", stderr: "error: gateway.port is not set\n" });
+    // Unset, the key reads as the port the gateway would use; unsetting it again is still an error.
+    expect(await runCli(["config", "get", "gateway.port"], { home: h })).toEqual({ code: 0, stdout: "18789 (default)\n", stderr: "" });
     expect(await runCli(["config", "unset", "gateway.port"], { home: h })).toEqual({ code: 1, stdout: "", stderr: "error: gateway.port is not set\n" });
+    expect(await runCli(["config", "get", "logging.file"], { home: h })).toEqual({ code: 0, stdout: "/tmp/x.log\n", stderr: "" });
+    await runCli(["config", "unset", "logging.file"], { home: h });
+    expect(await runCli(["config", "get", "logging.file"], { home: h })).toEqual({ code: 1, stdout: "", stderr: "error: logging.file is not set\n" });
+  });
+
+  test("get on an unset key with a default prints the value the gateway uses and says where it comes from", async () => {
+    const h = await home();
+    await writeConfig(h, { gateway: { mode: "local" } });
+    const get = async (path: string, options: { env?: Record<string, string>; flags?: string[] } = {}) =>
+      runCli([...(options.flags ?? []), "config", "get", path], { home: h, env: options.env });
+    const json = async (path: string, options: { env?: Record<string, string>; flags?: string[] } = {}) =>
+      JSON.parse((await runCli([...(options.flags ?? []), "config", "get", path, "--json"], { home: h, env: options.env })).stdout);
+
+    expect(await get("gateway.port")).toEqual({ code: 0, stdout: "18789 (default)\n", stderr: "" });
+    expect(await json("gateway.port")).toEqual({ path: "gateway.port", value: 18789, source: "default" });
+    expect((await get("gateway.bind")).stdout).toBe("loopback (default)\n");
+    expect((await get("gateway.auth.mode")).stdout).toBe("token (default)\n");
+    expect((await get("gateway.reload.mode")).stdout).toBe("hybrid (default)\n");
+    expect(await json("gateway.reload.mode")).toEqual({ path: "gateway.reload.mode", value: "hybrid", source: "default" });
+    expect((await get("canvasHost.port")).stdout).toBe("18793 (default: gateway port + 4)\n");
+    expect(await json("canvasHost.port")).toEqual({ path: "canvasHost.port", value: 18793, source: "default" });
+
+    // From the environment, named.
+    const env = { OPENCLAW_GATEWAY_PORT: "18800", OPENCLAW_GATEWAY_PASSWORD: "env-password-0123456789" };
+    expect(await get("gateway.port", { env })).toEqual({ code: 0, stdout: "18800 (from OPENCLAW_GATEWAY_PORT)\n", stderr: "" });
+    expect(await json("gateway.port", { env })).toEqual({ path: "gateway.port", value: 18800, source: "env" });
+    expect((await get("canvasHost.port", { env })).stdout).toBe("18804 (default: gateway port + 4)\n");
+    expect(await json("gateway.auth.mode", { env })).toEqual({ path: "gateway.auth.mode", value: "password", source: "env" });
+    // A secret from the environment is masked like one from the file.
+    expect((await get("gateway.auth.password", { env })).stdout).toBe("__OPENCLAW_REDACTED__ (from OPENCLAW_GATEWAY_PASSWORD)\n");
+
+    // The dev profile has a default port of its own.
+    await writeConfig(h, { gateway: { mode: "local" } }, ".openclaw-dev");
+    expect((await get("gateway.port", { flags: ["--dev"] })).stdout).toBe("19001 (default for the dev profile)\n");
+    expect(await json("gateway.port", { flags: ["--dev"] })).toEqual({ path: "gateway.port", value: 19001, source: "default" });
+
+    // Set in the file: the file's value, and a note when the environment overrides it for the gateway.
+    await runCli(["config", "set", "gateway.port", "19005"], { home: h });
+    expect(await get("gateway.port", { env })).toEqual({ code: 0, stdout: "19005\n", stderr: "note: the gateway uses 18800 instead (from OPENCLAW_GATEWAY_PORT)\n" });
+    expect(await json("gateway.port")).toEqual({ path: "gateway.port", value: 19005, source: "config" });
+  });
+
+  test("get on keys without a default is unchanged; an unset gateway.mode says how to set it", async () => {
+    const h = await home();
+    await writeConfig(h, {}, ".openclaw-dev");
+    const none = await runCli(["--dev", "config", "get", "gateway.trustedProxies", "--json"], { home: h });
+    expect(none).toEqual({ code: 1, stdout: "", stderr: "error: gateway.trustedProxies is not set\n" });
+    const mode = await runCli(["--dev", "config", "get", "gateway.mode"], { home: h });
+    expect(mode.code).toBe(1);
+    expect(mode.stderr).toBe('error: gateway.mode is not set; the gateway starts only with gateway.mode "local" (run: openclaw --dev setup)\n');
+    // Defaults are only for exact keys: a parent or a prototype name is not set.
+    expect((await runCli(["--dev", "config", "get", "gateway.reload"], { home: h })).stderr).toBe("error: gateway.reload is not set\n");
+    expect((await runCli(["--dev", "config", "get", "toString"], { home: h })).stderr).toBe("error: toString is not set\n");
   });
 
   test("--string keeps a value that looks like JSON as a string", async () => {

@@ -1,15 +1,21 @@
 /**
  * Starts a real gateway in this process on port 0 with a throw-away home and state dir.
  * Nothing is mocked: the same createGateway the binary uses, over real sockets.
+ *
+ * A gateway that logs at error or fatal level fails its test when it stops, unless the test
+ * said it expects that error (`expectErrors`, `gw.expectError()`): an error nobody looked at is
+ * a bug the test would otherwise hide.
  */
+import { LogLevels } from "consola/core";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadOptions } from "../../src/config/load.ts";
 import { createGateway, type CreateGatewayOptions, type Gateway } from "../../src/gateway/create-gateway.ts";
 import { FileSink } from "../../src/log/file-sink.ts";
-import { createLogging } from "../../src/log/logger.ts";
+import { createLogging, type LogEntry } from "../../src/log/logger.ts";
 import { Redactor } from "../../src/log/redact.ts";
+import { Condition } from "./condition.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 
@@ -21,6 +27,11 @@ export interface TestGatewayInit extends Omit<CreateGatewayOptions, "options" | 
   canvas?: boolean;
   /** Write the JSON-lines file log to `<home>/gateway.log` (for `logs.tail`). */
   fileLog?: boolean;
+  /**
+   * Error/fatal entries this test expects, matched against `[tag] message`; any other error
+   * entry makes `stop()` throw. Default: none.
+   */
+  expectErrors?: RegExp[];
 }
 
 export interface TestGateway {
@@ -32,7 +43,19 @@ export interface TestGateway {
   stateDir: string;
   /** Every log line the gateway wrote (console side), for leak checks. */
   logLines: string[];
+  /** Every log entry with its level, in order. */
+  logEntries: LogEntry[];
+  /**
+   * Waits until `count` (default 1) log lines (console side) match `pattern`, counting lines
+   * written before the call too, and returns the last of them. Default timeout 5000 ms.
+   */
+  waitForLog(pattern: RegExp | string, options?: { count?: number; timeoutMs?: number }): Promise<string>;
+  /** Allows error/fatal entries matching `pattern` (see `expectErrors`). */
+  expectError(pattern: RegExp): void;
+  /** The error/fatal entries no expectation allows, as `LEVEL [tag] message`. */
+  unexpectedErrors(): string[];
   canvas: { port: number; url: string } | null;
+  /** Stops the gateway and removes its home; throws when the gateway logged an unexpected error. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -51,15 +74,38 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
   const env: Record<string, string> = { OPENCLAW_HOME: home, ...(init.canvas ? {} : { OPENCLAW_SKIP_CANVAS_HOST: "1" }), ...init.env };
   const options = await loadOptions({ env, port: 0 });
   const logLines: string[] = [];
+  const logEntries: LogEntry[] = [];
+  const logged = new Condition();
+  const onLine = (line: string) => {
+    logLines.push(line);
+    logged.wake();
+  };
   const logging = createLogging({
     consoleLevel: "trace",
     fileLevel: "trace",
     file: init.fileLog ? new FileSink({ dir: home, prefix: "openclaw", fixedFile: join(home, "gateway.log"), fallbackDir: home }) : null,
     redactor: new Redactor(),
-    stdout: (line) => logLines.push(line),
-    stderr: (line) => logLines.push(line),
+    stdout: onLine,
+    stderr: onLine,
+    onEntry: (entry) => logEntries.push(entry),
   });
-  const { config: _c, env: _e, canvas: _k, fileLog: _f, ...gatewayInit } = init;
+  const expected = [...(init.expectErrors ?? [])];
+  const unexpectedErrors = () =>
+    logEntries
+      .filter((entry) => entry.level <= LogLevels.error)
+      .map((entry) => ({ entry, text: `${entry.tag ? `[${entry.tag}] ` : ""}${entry.message}` }))
+      .filter(({ text }) => !expected.some((pattern) => pattern.test(text)))
+      .map(({ entry, text }) => `${entry.type.toUpperCase()} ${text}`);
+  const waitForLog = (pattern: RegExp | string, { count = 1, timeoutMs = 5000 }: { count?: number; timeoutMs?: number } = {}) => {
+    const matches = (line: string) => (typeof pattern === "string" ? line.includes(pattern) : pattern.test(line));
+    return logged.waitFor(
+      `${count > 1 ? `${count} log lines` : "a log line"} matching ${pattern}`,
+      () => logLines.filter(matches)[count - 1],
+      timeoutMs,
+      () => `; last lines:\n${logLines.slice(-8).join("\n")}`,
+    );
+  };
+  const { config: _c, env: _e, canvas: _k, fileLog: _f, expectErrors: _x, ...gatewayInit } = init;
   const gateway = createGateway({ ...gatewayInit, options, logging });
   let listening;
   try {
@@ -75,6 +121,10 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
     await gateway.stop();
     await logging.close();
     await rm(home, { recursive: true, force: true });
+    const unexpected = unexpectedErrors();
+    if (unexpected.length > 0) {
+      throw new Error(`the test gateway logged ${unexpected.length} unexpected error(s); pass expectErrors (or call gw.expectError) if the test means them:\n${unexpected.join("\n")}`);
+    }
   };
   return {
     gateway,
@@ -84,6 +134,10 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
     home,
     stateDir,
     logLines,
+    logEntries,
+    waitForLog,
+    expectError: (pattern) => void expected.push(pattern),
+    unexpectedErrors,
     canvas: listening.canvas,
     stop,
     [Symbol.asyncDispose]: stop,

@@ -34,11 +34,15 @@ async function waitUntil(what: string, check: () => boolean, timeoutMs = 5000): 
   }
 }
 
-/** A broadcast marker: once a client has it, every earlier broadcast has reached that client. */
+/**
+ * A broadcast marker: once a client has it, every earlier broadcast has reached that client.
+ * A `tick` with a timestamp no real tick carries stands in for it (tests run with long ticks).
+ */
+let barrierTs = 1;
 async function barrier(gw: TestGateway, ...clients: TestClient[]): Promise<void> {
-  const id = crypto.randomUUID();
-  gw.gateway.services.connections.broadcast("test.barrier", { id });
-  for (const client of clients) await client.take((f) => f.event === "test.barrier" && f.payload.id === id, "barrier");
+  const ts = barrierTs++;
+  gw.gateway.services.events.publish("tick", { ts });
+  for (const client of clients) await client.take((f) => f.event === "tick" && f.payload.ts === ts, "barrier");
 }
 
 describe("tick", () => {
@@ -487,7 +491,8 @@ describe("slow consumer", () => {
   test("a client that stops reading skips droppable events and is closed 1008 on the next must-deliver broadcast", async () => {
     const maxBufferedBytes = 64 * 1024;
     await using gw = await startTestGateway({ policy: { maxBufferedBytes } });
-    const registry = gw.gateway.services.connections;
+    const registry = gw.gateway.connections;
+    const events = gw.gateway.services.events;
 
     // Raw client: upgrade + challenge + connect by hand.
     const slow = await RawWebSocket.open(gw.port);
@@ -506,17 +511,18 @@ describe("slow consumer", () => {
 
     // Stop reading, then fill the pipe with droppable broadcasts until the gateway sees the backlog.
     slow.pause();
-    const filler = { data: "f".repeat(1024 * 1024) };
+    // Droppable events (ticks) carry the filler; the payload's shape is not what is under test.
+    const filler = { ts: 0, data: "f".repeat(1024 * 1024) };
     let fills = 0;
     while (slowConnection.bufferedAmount() <= maxBufferedBytes) {
-      registry.broadcast("test.fill", filler, { dropIfSlow: true });
+      events.publish("tick", filler);
       if (++fills > 500) throw new Error("the paused socket never built up a backlog");
     }
     expect(slowConnection.closed).toBe(false);
     const backlog = slowConnection.bufferedAmount();
     expect(backlog).toBeGreaterThan(maxBufferedBytes);
     // The normal client reads everything, so its own buffer drains and it stays a fast consumer.
-    for (let i = 0; i < fills; i++) await normal.client.nextEvent("test.fill");
+    for (let i = 0; i < fills; i++) await normal.client.take((f) => f.event === "tick" && f.payload.data !== undefined, "filler tick");
 
     // Flood presence (dropIfSlow) from the normal client: the slow one is skipped, not closed.
     const floods = 12;
@@ -533,23 +539,24 @@ describe("slow consumer", () => {
     expect(slowConnection.bufferedAmount()).toBeLessThanOrEqual(backlog);
 
     // A broadcast that may not be dropped: the slow socket is closed, the normal one gets it.
-    const big = { blob: "b".repeat(256 * 1024) };
+    // `shutdown` is one that must reach everyone (or close them); the text is only padding.
+    const big = { reason: "b".repeat(256 * 1024), restartExpectedMs: null };
     let sent = 0;
     while (!slowConnection.closed) {
-      registry.broadcast("test.event", big);
+      events.publish("shutdown", big);
       if (++sent > 100) throw new Error("the slow consumer was never closed");
     }
     await waitUntil("the slow connection to leave the registry", () => registry.size === 1);
     expect([...registry.all()].includes(slowConnection)).toBe(false);
     for (let i = 0; i < sent; i++) {
-      const event = await normal.client.nextEvent("test.event");
-      expect(event.payload.blob.length).toBe(256 * 1024);
+      const event = await normal.client.nextEvent("shutdown");
+      expect(event.payload.reason.length).toBe(256 * 1024);
     }
 
     // The normal client keeps working and keeps receiving events.
     expect((await normal.client.rpc("health")).ok).toBe(true);
-    registry.broadcast("test.after", { ok: true });
-    expect((await normal.client.nextEvent("test.after")).payload).toEqual({ ok: true });
+    events.publish("tick", { ts: 424242 });
+    expect((await normal.client.take((f) => f.event === "tick" && f.payload.ts === 424242, "tick after")).payload).toEqual({ ts: 424242 });
     const status = await normal.client.rpc("status");
     expect(status.payload.gateway.connections).toBe(1);
 

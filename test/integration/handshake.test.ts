@@ -98,7 +98,7 @@ describe("hello-ok", () => {
     expect(hello.server.version).toBe(gw.gateway.services.version);
     expect(hello.server.version.length).toBeGreaterThan(0);
     expect(hello.server.connId).toMatch(UUID);
-    expect([...gw.gateway.services.connections.all()].map((c) => c.connId)).toContain(hello.server.connId);
+    expect([...gw.gateway.connections.all()].map((c) => c.connId)).toContain(hello.server.connId);
 
     // features: exactly the implemented methods, and the events including connect.challenge.
     expect(hello.features.methods).toEqual(IMPLEMENTED_METHODS);

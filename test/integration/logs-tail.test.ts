@@ -7,6 +7,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { eventually } from "../helpers/condition.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../helpers/gateway.ts";
 import { connectClient, type TestClient } from "../helpers/ws-client.ts";
 
@@ -26,14 +27,19 @@ async function tail(client: TestClient, params: Record<string, unknown> = {}): P
   return res.payload as Tail;
 }
 
-/** Polls `logs.tail` from `cursor` until `check` holds (file writes are buffered, not instant). */
+/**
+ * Polls `logs.tail` from `cursor` until `check` holds: file writes are buffered, and the file
+ * announces nothing, so this waits for something to be there, never for something not to be.
+ */
 async function tailUntil(client: TestClient, params: Record<string, unknown>, check: (t: Tail) => boolean, what: string): Promise<Tail> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const result = await tail(client, params);
-    if (check(result)) return result;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(result).slice(0, 500)}`);
-    await Bun.sleep(20);
+  let last: Tail | undefined;
+  try {
+    return await eventually(what, async () => {
+      last = await tail(client, params);
+      return check(last) ? last : undefined;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last).slice(0, 500)}`);
   }
 }
 

@@ -14,7 +14,7 @@ import { AllowlistError, loadAllowlist } from "../../src/node-host/allowlist.ts"
 import { NodeCommandError } from "../../src/node-host/command-error.ts";
 import { startNodeHost, type NodeHost, type NodeHostState } from "../../src/node-host/node-host.ts";
 import { systemRun } from "../../src/node-host/system-run.ts";
-import { Condition } from "../helpers/condition.ts";
+import { Condition, eventually } from "../helpers/condition.ts";
 import { startTestGateway, TEST_TOKEN, type TestGateway } from "../helpers/gateway.ts";
 import { connectClient, type TestClient } from "../helpers/ws-client.ts";
 
@@ -193,10 +193,16 @@ describe("node host rules (called directly)", () => {
   });
 
   test("stopping kills a running command", async () => {
+    // The command says it is running by creating a file, then becomes `sleep 5`: stopping only
+    // once the file is there proves a running child is killed (not one refused before the start).
+    const started = join(dir, "started");
+    await writeFile(join(dir, "sh.json"), JSON.stringify({ commands: ["sh"] }));
     const stop = new AbortController();
-    const running = systemRun({ command: ["sleep", "5"] }, context({ signal: stop.signal }));
-    await Bun.sleep(50);
+    const running = systemRun({ command: ["sh", "-c", `: > '${started}' && exec sleep 5`] }, context({ allowlistPath: join(dir, "sh.json"), signal: stop.signal }));
+    await eventually("the command to start", async () => ((await Bun.file(started).exists()) ? true : undefined));
+    const stoppedAt = Date.now();
     stop.abort();
     expect(await running).toEqual(ran("", { exitCode: null, signal: "SIGKILL" }));
+    expect(Date.now() - stoppedAt).toBeLessThan(3000);
   });
 });

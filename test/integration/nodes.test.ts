@@ -1,5 +1,6 @@
 /** Nodes over real sockets: registration, the invoke relay, allowlists, idempotency, role checks. */
 import { describe, expect, test } from "bun:test";
+import { eventually } from "../helpers/condition.ts";
 import { startTestGateway, type TestGateway } from "../helpers/gateway.ts";
 import { connectClient, generateDeviceKeyPair, type Frame, type TestClient } from "../helpers/ws-client.ts";
 
@@ -102,7 +103,12 @@ describe("node.invoke relay", () => {
     expect(a.payload.payload).toEqual({ exitCode: 0, stdout: "Thu\n" });
     expect(b.payload).toEqual(a.payload);
     expect(c.payload).toEqual(a.payload);
-    await Bun.sleep(50);
+    // Barrier: a new key does reach the node. The gateway relays in order, so a relay of the
+    // repeated requests would have reached the node before this one.
+    const later = op.request("node.invoke", { ...params, idempotencyKey: "later" });
+    const { event } = await answerNext(node, () => ({ ok: true, payload: "later" }));
+    expect(event.payload.idempotencyKey).toBe("later");
+    expect((await op.response(later)).payload.payload).toBe("later");
     expect(node.frames.filter((f) => f.event === "node.invoke.request")).toHaveLength(0);
     node.close();
     op.close();
@@ -176,9 +182,11 @@ describe("node.invoke relay", () => {
     expect(res.payload).toEqual({ ok: true });
     expect((await op.response(id)).payload.payload).toBe(1);
     expect(first.client.frames.some((f) => f.event === "node.invoke.request")).toBe(false);
-    // The old connection closing must not unregister the new one.
+    // The old connection closing must not unregister the new one: wait until the gateway has
+    // handled that close (its connection is gone from the registry), then look.
+    const open = gw.gateway.services.connections.size;
     first.client.close();
-    await Bun.sleep(50);
+    await eventually("the gateway to handle the old connection's close", () => (gw.gateway.services.connections.size < open ? true : undefined));
     expect(gw.gateway.services.nodes.get(first.nodeId)).toBeDefined();
     expect((await second.client.rpc("node.invoke.result", { id: "late", nodeId: first.nodeId, ok: true })).payload).toEqual({ ok: true, ignored: true });
     const other = await connectNode(gw);

@@ -1,4 +1,4 @@
-/** State dir, config path, profile and port resolution (runbook: dev profile, multiple gateways). */
+/** State dir, config path, workspace, log dir, profile and port resolution (runbook: dev profile, multiple gateways). */
 import { afterAll, expect, test } from "bun:test";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,6 +47,40 @@ test("an existing legacy state dir and config name are picked up", async () => {
   expect(paths.stateDir).toBe(join(legacyHome, ".clawdbot"));
   expect(paths.configPath).toBe(join(legacyHome, ".clawdbot", "clawdbot.json"));
   await rm(legacyHome, { recursive: true });
+});
+
+test("workspace: agents.defaults.workspace > OPENCLAW_WORKSPACE_DIR > <stateDir>/workspace when OPENCLAW_STATE_DIR is set > ~/.openclaw/workspace[-<profile>]", () => {
+  const workspaceOf = (flags: { profile?: string }, extra: Record<string, string>, config = {}) => {
+    const paths = resolvePaths(flags, { ...env, ...extra });
+    const options = resolveOptions(paths, noFile(paths.configPath, config), { ...env, ...extra });
+    return { workspace: options.workspace, canvas: options.canvas.root };
+  };
+  // Two gateways with their own state dirs get their own workspaces and canvas roots.
+  expect(workspaceOf({}, { OPENCLAW_STATE_DIR: "/srv/a" })).toEqual({ workspace: "/srv/a/workspace", canvas: "/srv/a/workspace/canvas" });
+  expect(workspaceOf({}, { OPENCLAW_STATE_DIR: "/srv/b" }).workspace).toBe("/srv/b/workspace");
+  expect(workspaceOf({ profile: "work" }, { OPENCLAW_STATE_DIR: "/srv/w" }).workspace).toBe("/srv/w/workspace");
+  expect(workspaceOf({}, { CLAWDBOT_STATE_DIR: "/srv/legacy" }).workspace).toBe("/srv/legacy/workspace");
+  // Without OPENCLAW_STATE_DIR the runbook's defaults stay.
+  expect(workspaceOf({}, {}).workspace).toBe(join(home, ".openclaw", "workspace"));
+  expect(workspaceOf({ profile: "work" }, {}).workspace).toBe(join(home, ".openclaw", "workspace-work"));
+  // OPENCLAW_WORKSPACE_DIR replaces the default (with ~ expanded); the config key wins over it.
+  expect(workspaceOf({}, { OPENCLAW_STATE_DIR: "/srv/a", OPENCLAW_WORKSPACE_DIR: "/ws" })).toEqual({ workspace: "/ws", canvas: "/ws/canvas" });
+  expect(workspaceOf({ profile: "work" }, { OPENCLAW_WORKSPACE_DIR: "~/ws" }).workspace).toBe(join(home, "ws"));
+  const configured = { agents: { defaults: { workspace: "~/mine" } } };
+  expect(workspaceOf({}, { OPENCLAW_STATE_DIR: "/srv/a", OPENCLAW_WORKSPACE_DIR: "/ws" }, configured).workspace).toBe(join(home, "mine"));
+  expect(workspaceOf({}, { OPENCLAW_STATE_DIR: "/srv/a" }, { canvasHost: { root: "/c" } }).canvas).toBe("/c");
+});
+
+test("log dir: OPENCLAW_LOG_DIR is used as it is, without a fallback; the /tmp/openclaw default is verified and falls back per uid", () => {
+  const paths = resolvePaths({}, env);
+  const fallback = join(tmpdir(), `openclaw-${process.getuid?.() ?? "user"}`);
+  expect(resolveOptions(paths, noFile(paths.configPath), env).logging).toMatchObject({ dir: "/tmp/openclaw", verifyDir: true, fallbackDir: fallback });
+  const moved = resolveOptions(paths, noFile(paths.configPath), { ...env, OPENCLAW_LOG_DIR: "~/logs" }).logging;
+  expect(moved).toMatchObject({ dir: join(home, "logs"), verifyDir: false, fallbackDir: null });
+  // The prefix still tells gateways apart inside a shared OPENCLAW_LOG_DIR.
+  const a = resolvePaths({}, { ...env, OPENCLAW_STATE_DIR: "/srv/a" });
+  const b = resolvePaths({}, { ...env, OPENCLAW_STATE_DIR: "/srv/b" });
+  expect(resolveOptions(a, noFile(a.configPath), env).logging.prefix).not.toBe(resolveOptions(b, noFile(b.configPath), env).logging.prefix);
 });
 
 test("ports: flag > env > config > default, canvas = port + 4 unless overridden", () => {

@@ -1,13 +1,30 @@
 import { expect, test } from "bun:test";
-import { requiredScope, scopeSatisfied } from "../../protocol/scopes.ts";
-import { PresenceRegistry, PRESENCE_TTL_MS } from "../../src/core/presence.ts";
+import { methods, requiredScope } from "../../protocol/index.ts";
+import { scopeSatisfied } from "../../protocol/scopes.ts";
+import { REFERENCE_NODE_ONLY, referenceScope } from "../fixtures/reference-scopes.ts";
+import { PresenceRegistry, PRESENCE_TTL_MS } from "../../src/core/presence/registry.ts";
 
-test("scope table and implication", () => {
+test("every method record declares the reference's role and scope", () => {
+  for (const [name, record] of Object.entries(methods)) {
+    if (REFERENCE_NODE_ONLY.includes(name)) {
+      expect([name, record.roles, record.scope]).toEqual([name, ["node"], null]);
+    } else if (name === "health") {
+      // Any connected client, nodes included.
+      expect([name, record.roles, record.scope]).toEqual([name, ["operator", "node"], null]);
+    } else {
+      expect([name, record.roles, record.scope]).toEqual([name, ["operator"], referenceScope(name)]);
+    }
+  }
+});
+
+test("scope lookup and implication", () => {
   expect(requiredScope("status")).toBe("operator.read");
-  expect(requiredScope("send")).toBe("operator.write");
   expect(requiredScope("node.pair.approve")).toBe("operator.pairing");
   expect(requiredScope("system-event")).toBe("operator.admin");
+  expect(requiredScope("health")).toBeNull();
+  // Unknown names (and prototype keys) need admin: fail closed.
   expect(requiredScope("some.future.method")).toBe("operator.admin");
+  expect(requiredScope("__proto__")).toBe("operator.admin");
   expect(scopeSatisfied(["operator.write"], "operator.read")).toBe(true);
   expect(scopeSatisfied(["operator.read"], "operator.write")).toBe(false);
   expect(scopeSatisfied(["operator.admin"], "operator.pairing")).toBe(true);
@@ -16,7 +33,8 @@ test("scope table and implication", () => {
 
 test("presence: live entries stay, departed ones expire after the TTL", () => {
   let now = 1_000_000;
-  const registry = new PresenceRegistry(() => ({ mode: "gateway", reason: "self", ts: now }), () => now);
+  let changes = 0;
+  const registry = new PresenceRegistry({ selfEntry: () => ({ mode: "gateway", reason: "self", ts: now }), now: () => now, onChange: () => changes++ });
   registry.upsert("a", { mode: "ui", reason: "connect" }, { live: true });
   registry.upsert("b", { mode: "ui", reason: "connect" }, { live: true });
   registry.disconnected("b");
@@ -26,4 +44,5 @@ test("presence: live entries stay, departed ones expire after the TTL", () => {
   const version = registry.version;
   registry.upsert("a", { mode: "ui", reason: "system-event" });
   expect(registry.version).toBe(version + 1);
+  expect(changes).toBe(4);
 });

@@ -1,18 +1,11 @@
 /**
- * The gateway's shared secret (token or password): constant-time comparison and the exact
+ * The gateway's shared secret (token or password): the check (constant-time) and the exact
  * `unauthorized: …` messages and `details` real clients act on (protocol.md §3.3, §3.5,
  * checked against the reference gateway 2026.9.6).
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import type { ConnectAuth, ClientInfo } from "../../../protocol/handshake.ts";
 import type { ResolvedAuth } from "../../config/load.ts";
-
-/** Compares digests so neither the length nor the content of the secret leaks through timing. */
-export function secretsEqual(provided: string, expected: string): boolean {
-  const a = createHash("sha256").update(provided).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+import { secretsEqual } from "../../core/pairing/tokens.ts";
 
 export interface AuthFailureDetails {
   code: string;
@@ -21,9 +14,13 @@ export interface AuthFailureDetails {
   recommendedNextStep: string;
 }
 
-export type SharedAuthResult =
-  | { ok: true; method: "token" | "password" | "none" }
-  | { ok: false; message: string; details: AuthFailureDetails };
+export interface AuthFailure {
+  ok: false;
+  message: string;
+  details: AuthFailureDetails;
+}
+
+export type SharedAuthResult = { ok: true; method: "token" | "password" | "none" } | AuthFailure;
 
 const BROWSER_CLIENTS = new Set(["openclaw-control-ui", "webchat-ui", "webchat", "clawdbot-control-ui", "moltbot-control-ui"]);
 
@@ -35,12 +32,17 @@ export function nextStepFor(reason: string): string {
   return "review_auth_configuration";
 }
 
-export function authFailure(message: string, reason: string): { ok: false; message: string; details: AuthFailureDetails } {
+export function authFailure(message: string, reason: string): AuthFailure {
   return {
     ok: false,
     message,
     details: { code: `AUTH_${reason.toUpperCase()}`, authReason: reason, canRetryWithDeviceToken: false, recommendedNextStep: nextStepFor(reason) },
   };
+}
+
+/** A client locked out by the rate limiter, whatever it presented (protocol.md §3.5). */
+export function rateLimitedFailure(): AuthFailure {
+  return authFailure("unauthorized: too many failed authentication attempts (retry later)", "rate_limited");
 }
 
 function hint(kind: "token" | "password", client: ClientInfo, isLocal: boolean): string {
@@ -54,7 +56,15 @@ function hint(kind: "token" | "password", client: ClientInfo, isLocal: boolean):
   return `provide gateway auth ${kind}`;
 }
 
-export function checkSharedSecret(auth: ResolvedAuth, provided: ConnectAuth | undefined, client: ClientInfo, isLocal: boolean): SharedAuthResult {
+export interface SecretAttempt {
+  /** `connect.params.auth`. */
+  provided: ConnectAuth | undefined;
+  /** Picks the hint in the failure message. */
+  client: ClientInfo;
+  isLocal: boolean;
+}
+
+export function checkSharedSecret(auth: ResolvedAuth, { provided, client, isLocal }: SecretAttempt): SharedAuthResult {
   if (auth.mode === "none") return { ok: true, method: "none" };
   if (auth.mode === "trusted-proxy") return authFailure("unauthorized", "unauthorized");
   const kind = auth.mode;

@@ -2,16 +2,14 @@
  * `POST /tools/invoke` (protocol.md §8.3). The tool registry arrives with the agent runtime;
  * until then every tool is, truthfully, not available, in the reference's exact 404 shape.
  */
-import type { GatewayServices } from "../services.ts";
-import { requireBearer } from "./http-auth.ts";
 import { readJsonBody } from "./read-body.ts";
-import { apiError, json, methodNotAllowed } from "./responses.ts";
+import { apiError, json } from "./responses.ts";
+import type { HttpRoute, RequestContext } from "./route.ts";
 
 export const TOOLS_INVOKE_MAX_BODY = 2 * 1024 * 1024;
 
-export async function toolsInvoke(request: Request, url: URL, services: GatewayServices): Promise<Response> {
-  if (request.method !== "POST") return methodNotAllowed("POST");
-  const denied = requireBearer(request, url, services.auth.current);
+async function toolsInvoke(request: Request, ctx: RequestContext): Promise<Response> {
+  const denied = ctx.requireBearer();
   if (denied) return denied;
   const body = await readJsonBody(request, TOOLS_INVOKE_MAX_BODY);
   if (!body.ok) return body.response;
@@ -22,3 +20,5 @@ export async function toolsInvoke(request: Request, url: URL, services: GatewayS
   }
   return json(404, { ok: false, error: { type: "not_found", message: `Tool not available: ${tool.slice(0, 200)}` } });
 }
+
+export const toolRoutes: readonly HttpRoute[] = [{ path: "/tools/invoke", methods: ["POST"], handler: toolsInvoke }];

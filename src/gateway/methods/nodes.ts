@@ -4,17 +4,15 @@
  * first result, also after a restart, so a command never runs twice for one request.
  */
 import { ErrorCodes } from "../../../protocol/errors.ts";
-import type {
-  NodeEventParams, NodeIdParams, NodeInfo, NodeInvokeParams, NodeInvokeResultParams, NodeRenameParams,
-} from "../../../protocol/methods/nodes.ts";
+import type { NodeInfo, nodeMethods as nodeRecords } from "../../../protocol/methods/nodes.ts";
 import type { Outcome } from "../../core/idempotency.ts";
 import { decideCommand } from "../../core/node-command-policy.ts";
 import { DEFAULT_NODE_INVOKE_TIMEOUT_MS, NodeInvokeError } from "../../core/node-invoker.ts";
-import type { MethodHandler, MethodHandlers } from "../rpc/dispatcher.ts";
+import type { HandlersOf, MethodHandler } from "../rpc/dispatcher.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 import type { GatewayServices } from "../services.ts";
 
-type NodeMethods = Pick<MethodHandlers, "node.list" | "node.describe" | "node.rename" | "node.invoke" | "node.invoke.result" | "node.event">;
+type NodeMethods = HandlersOf<Pick<typeof nodeRecords, "node.list" | "node.describe" | "node.rename" | "node.invoke" | "node.invoke.result" | "node.event">>;
 
 /** Paired (node pairing or a device approved as a node) and connected nodes, merged. */
 export function listNodes(services: GatewayServices): NodeInfo[] {
@@ -52,12 +50,12 @@ function describe(services: GatewayServices, nodeId: string): NodeInfo {
   return node;
 }
 
-function replay(outcome: Outcome): unknown {
-  if (outcome.ok) return outcome.payload;
+function replay<T>(outcome: Outcome): T {
+  if (outcome.ok) return outcome.payload as T;
   throw RpcError.fromShape(outcome.error);
 }
 
-const invoke: MethodHandler<NodeInvokeParams> = async (params, { services }) => {
+const invoke: MethodHandler<"node.invoke"> = async (params, { services }) => {
   const key = `node.invoke:${params.idempotencyKey}`;
   const previous = services.idempotency.lookup(key);
   if (previous) return replay(await previous);
@@ -72,8 +70,8 @@ const invoke: MethodHandler<NodeInvokeParams> = async (params, { services }) => 
     key,
     async () => {
       try {
-        const answer = await services.invoker.invoke(node, params.command, params.params, timeoutMs, params.idempotencyKey);
-        return { ok: true, nodeId: node.nodeId, command: params.command, payload: answer.payload, payloadJSON: answer.payloadJSON };
+        const answer = await services.invoker.invoke(node, { command: params.command, params: params.params, timeoutMs, idempotencyKey: params.idempotencyKey });
+        return { ok: true as const, nodeId: node.nodeId, command: params.command, payload: answer.payload, payloadJSON: answer.payloadJSON };
       } catch (error) {
         if (error instanceof NodeInvokeError) throw new RpcError(ErrorCodes.UNAVAILABLE, error.message, error.details);
         throw error;
@@ -84,13 +82,13 @@ const invoke: MethodHandler<NodeInvokeParams> = async (params, { services }) => 
   return replay(outcome);
 };
 
-const invokeResult: MethodHandler<NodeInvokeResultParams> = (params, { services, session }) => {
+const invokeResult: MethodHandler<"node.invoke.result"> = (params, { services, session }) => {
   const verdict = services.invoker.settle(session.node!.nodeId, params);
   if (verdict === "mismatch") throw new RpcError(ErrorCodes.INVALID_REQUEST, "nodeId mismatch");
   return verdict === "ignored" ? { ok: true, ignored: true } : { ok: true };
 };
 
-const rename: MethodHandler<NodeRenameParams> = ({ nodeId, displayName }, { services }) => {
+const rename: MethodHandler<"node.rename"> = ({ nodeId, displayName }, { services }) => {
   const paired = services.nodeStore.get(nodeId);
   const connected = services.nodes.get(nodeId);
   const device = services.devices.get(nodeId);
@@ -103,11 +101,11 @@ const rename: MethodHandler<NodeRenameParams> = ({ nodeId, displayName }, { serv
 
 export const nodeMethods: NodeMethods = {
   "node.list": (_params, { services }) => ({ ts: services.now(), nodes: listNodes(services) }),
-  "node.describe": ({ nodeId }: NodeIdParams, { services }) => ({ ...describe(services, nodeId), ts: services.now() }),
+  "node.describe": ({ nodeId }, { services }) => ({ ...describe(services, nodeId), ts: services.now() }),
   "node.rename": rename,
   "node.invoke": invoke,
   "node.invoke.result": invokeResult,
-  "node.event": ({ event }: NodeEventParams, { services, session }) => {
+  "node.event": ({ event }, { services, session }) => {
     services.log.debug(`node ${session.node?.nodeId} event ${event}`);
     return { ok: true };
   },

@@ -1,12 +1,13 @@
 /** Handlers for the core system methods: health, status, presence, system events, heartbeats. */
-import type { HealthParams, PresenceEntry, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
+import type { PresenceEntry, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
 import { ErrorCodes } from "../../../protocol/errors.ts";
 import { DEFAULT_AGENT_ID } from "../../core/health.ts";
-import { PresenceRegistry } from "../../core/presence.ts";
-import type { MethodContext, MethodHandlers } from "../rpc/dispatcher.ts";
-import type { LogsTailParams } from "../../../protocol/methods/logs.ts";
+import { PresenceRegistry } from "../../core/presence/registry.ts";
+import type { logsMethods } from "../../../protocol/methods/logs.ts";
+import type { systemMethods as systemRecords } from "../../../protocol/methods/system.ts";
+import type { HandlersOf, MethodContext } from "../rpc/dispatcher.ts";
 import { tailLog } from "../../core/log-tail.ts";
-import { RawJson } from "../rpc/raw-json.ts";
+import { RawJson } from "../../core/raw-json.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 
 /** How many posted system events `status` keeps until an agent consumes them. */
@@ -19,9 +20,12 @@ const PRESENCE_FIELDS = [
 
 function status(_params: unknown, { services, session }: MethodContext): StatusSummary {
   const sessionsPath = services.health.snapshot().sessions?.path;
+  const channels = services.parts.channels();
+  const linked = Object.entries(channels).find(([, c]) => c.linked);
   return {
+    ...(linked ? { linkChannel: { id: linked[0], label: linked[0], linked: true, authAgeMs: linked[1].authAgeMs ?? null } } : {}),
     heartbeat: { defaultAgentId: DEFAULT_AGENT_ID, agents: [] },
-    channelSummary: [],
+    channelSummary: Object.entries(channels).map(([id, c]) => `${id}: ${c.linked ? "linked" : c.configured ? "not linked" : "not configured"}`),
     queuedSystemEvents: [...services.systemEvents],
     sessions: {
       paths: sessionsPath ? [sessionsPath] : [],
@@ -46,24 +50,21 @@ function status(_params: unknown, { services, session }: MethodContext): StatusS
   };
 }
 
-function systemEvent(params: SystemEventParams, { services, connection }: MethodContext): { ok: true } {
+function systemEvent(params: SystemEventParams, { services, caller }: MethodContext): { ok: true } {
   const text = params.text.trim();
   if (!text) throw new RpcError(ErrorCodes.INVALID_REQUEST, "text required");
   const fields: Partial<PresenceEntry> = {};
   // Copy only presence fields: anything else a client adds must not be rebroadcast to everyone.
   for (const name of PRESENCE_FIELDS) if (params[name] !== undefined) Object.assign(fields, { [name]: params[name] });
-  const key = PresenceRegistry.keyFor(fields, connection.connId);
+  const key = PresenceRegistry.keyFor(fields, caller.connId);
   services.presence.upsert(key, { ...fields, text, reason: params.reason ?? "system-event" });
   services.systemEvents.push(text);
   if (services.systemEvents.length > SYSTEM_EVENT_QUEUE_MAX) services.systemEvents.shift();
-  services.presenceAnnouncer.announce();
   return { ok: true };
 }
 
-type SystemMethods = Pick<MethodHandlers, "health" | "status" | "system-presence" | "system-event" | "last-heartbeat" | "logs.tail">;
-
-export const systemMethods: SystemMethods = {
-  health: (params: HealthParams, { services }) => {
+export const systemMethods: HandlersOf<typeof systemRecords & typeof logsMethods> = {
+  health: (params, { services }) => {
     const entry = services.health.get(params.probe === true);
     return entry instanceof Promise ? entry.then((e) => new RawJson(e.json)) : new RawJson(entry.json);
   },
@@ -72,7 +73,7 @@ export const systemMethods: SystemMethods = {
   "system-event": systemEvent,
   // Heartbeats arrive with the agent runtime; until then there has been none.
   "last-heartbeat": () => null,
-  "logs.tail": (params: LogsTailParams, { services }) => {
+  "logs.tail": (params, { services }) => {
     const file = services.logFile();
     if (!file) throw new RpcError(ErrorCodes.UNAVAILABLE, "this gateway does not write a file log");
     return tailLog(file, params);

@@ -5,21 +5,36 @@
 import type { ErrorCode } from "../../../protocol/errors.ts";
 import type { ErrorShape } from "../../../protocol/frames.ts";
 
+export interface RetryHint {
+  retryable: boolean;
+  retryAfterMs?: number;
+}
+
 export class RpcError extends Error {
+  /** Set by `retryLater` (and by replays of errors that had it). */
+  retry?: RetryHint;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    readonly retry?: { retryable: boolean; retryAfterMs?: number },
   ) {
     super(message);
     this.name = "RpcError";
   }
 
+  /** An error the caller may retry after `retryAfterMs` (rate limits, a busy dependency). */
+  static retryLater(code: ErrorCode, message: string, options: { details?: unknown; retryAfterMs?: number }): RpcError {
+    const error = new RpcError(code, message, options.details);
+    error.retry = { retryable: true, retryAfterMs: options.retryAfterMs };
+    return error;
+  }
+
   /** Rebuilds an error from its wire shape (a cached outcome being replayed). */
   static fromShape(shape: ErrorShape): RpcError {
-    const retry = shape.retryable !== undefined ? { retryable: shape.retryable, retryAfterMs: shape.retryAfterMs } : undefined;
-    return new RpcError(shape.code as ErrorCode, shape.message, shape.details, retry);
+    const error = new RpcError(shape.code as ErrorCode, shape.message, shape.details);
+    if (shape.retryable !== undefined) error.retry = { retryable: shape.retryable, retryAfterMs: shape.retryAfterMs };
+    return error;
   }
 
   toShape(): ErrorShape {

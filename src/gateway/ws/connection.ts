@@ -5,8 +5,8 @@
 import type { ServerWebSocket } from "bun";
 import { CLOSE_REASON_MAX_BYTES } from "../../../protocol/errors.ts";
 import type { ErrorShape, StateVersion } from "../../../protocol/frames.ts";
-import type { ClientInfo } from "../../../protocol/handshake.ts";
-import { RawJson } from "../rpc/raw-json.ts";
+import type { Caller, Replier, Session } from "../rpc/caller.ts";
+import { RawJson } from "../../core/raw-json.ts";
 
 /** What the HTTP upgrade learned about the peer, attached to the Bun socket. */
 export interface SocketData {
@@ -19,29 +19,7 @@ export interface SocketData {
   connection?: Connection;
 }
 
-export type AuthMethod = "token" | "password" | "device-token" | "none";
-
-/** What a successful `connect` established. */
-export interface Session {
-  protocol: number;
-  role: "operator" | "node";
-  scopes: string[];
-  client: ClientInfo;
-  deviceId: string | null;
-  authMethod: AuthMethod;
-  caps: string[];
-  /** The presence key this connection keeps alive, or null for untracked (cli) clients. */
-  presenceKey: string | null;
-  /** For node connections: the node id and what it declared in `connect`. */
-  node: NodeDeclaration | null;
-}
-
-export interface NodeDeclaration {
-  nodeId: string;
-  commands: string[];
-  permissions?: Record<string, boolean>;
-  pathEnv?: string;
-}
+export type { AuthMethod, NodeDeclaration, Session } from "../rpc/caller.ts";
 
 const encoder = new TextEncoder();
 
@@ -53,16 +31,25 @@ export function truncateReason(reason: string): string {
   return cut;
 }
 
-export class Connection {
+export class Connection implements Replier {
   readonly connId: string;
   readonly nonce = crypto.randomUUID();
   session: Session | null = null;
+  /** Set with the session: who this connection is when it calls a method. */
+  caller: Caller | null = null;
   closed = false;
   handshakeTimer: ReturnType<typeof setTimeout> | null = null;
   private seq = 0;
 
   constructor(readonly ws: ServerWebSocket<SocketData>) {
     this.connId = ws.data.connId;
+  }
+
+  /** The handshake succeeded: from now on frames are requests of this session. */
+  authenticate(session: Session): Caller {
+    this.session = session;
+    this.caller = { session, connId: this.connId, remoteAddress: this.remoteAddress, isLocal: this.isLocal };
+    return this.caller;
   }
 
   get remoteAddress(): string {

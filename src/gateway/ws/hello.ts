@@ -1,6 +1,6 @@
 /** Builds `hello-ok` (protocol.md §3.9) for a freshly authenticated connection. */
 import type { HelloAuth, HelloOk } from "../../../protocol/handshake.ts";
-import { events } from "../../../protocol/index.ts";
+import { eventNames } from "../../../protocol/index.ts";
 import { Scopes } from "../../../protocol/scopes.ts";
 import type { DeviceToken } from "../../store/devices.ts";
 import type { GatewayServices } from "../services.ts";
@@ -25,7 +25,7 @@ export function buildHelloOk(
     protocol: session.protocol,
     // Protocol 4 made `server` a closed object of exactly these two keys.
     server: v4 ? { version: services.version, connId } : { version: services.version, host: services.hostname, connId },
-    features: { methods: [...methodNames], events: [...events] },
+    features: { methods: [...methodNames], events: [...eventNames] },
     snapshot: {
       presence: services.presence.list(),
       health: services.health.snapshot(),

@@ -7,12 +7,14 @@ import { CloseCodes, ErrorCodes } from "../../../protocol/errors.ts";
 import type { RequestFrame } from "../../../protocol/frames.ts";
 import { MAX_PREAUTH_FRAME_BYTES } from "../../../protocol/index.ts";
 import { validate } from "../../../protocol/validate.ts";
-import { HandshakeError } from "../auth/handshake-error.ts";
+import type { Refusal } from "../auth/refusal.ts";
+import type { ConnectionPublisher } from "../events/publisher.ts";
 import type { Dispatcher } from "../rpc/dispatcher.ts";
 import type { GatewayServices } from "../services.ts";
 import { Connection, type SocketData } from "./connection.ts";
+import type { ConnectionRegistry } from "./connection-registry.ts";
 import { sessionClosed, sessionOpened } from "../session-lifecycle.ts";
-import { performHandshake } from "./handshake.ts";
+import { performHandshake, sendRefusal } from "./handshake.ts";
 import { buildHelloOk } from "./hello.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -25,13 +27,29 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+/** A short, bounded label for the metrics: the detail code when there is one. */
+function refusalReason(refusal: Refusal): string {
+  const details = refusal.details as { authReason?: unknown; code?: unknown } | undefined;
+  const reason = details?.authReason ?? details?.code ?? refusal.code;
+  return typeof reason === "string" ? reason.toLowerCase() : "refused";
+}
+
 function frameId(value: unknown): string {
   const id = (value as { id?: unknown } | null)?.id;
   return typeof id === "string" && id.length > 0 && id.length <= 256 ? id : "invalid";
 }
 
-export function createSocketHandlers(services: GatewayServices, dispatcher: Dispatcher): WebSocketHandler<SocketData> {
-  const { connections, log } = services;
+export interface SocketHandlerOptions {
+  services: GatewayServices;
+  dispatcher: Dispatcher;
+  connections: ConnectionRegistry;
+  publisher: ConnectionPublisher;
+  /** A socket that has not completed `connect` by then is closed. */
+  handshakeTimeoutMs: number;
+}
+
+export function createSocketHandlers({ services, dispatcher, connections, publisher, handshakeTimeoutMs }: SocketHandlerOptions): WebSocketHandler<SocketData> {
+  const { log } = services;
 
   function handshake(connection: Connection, text: string): void {
     if (Buffer.byteLength(text) > MAX_PREAUTH_FRAME_BYTES) {
@@ -56,20 +74,21 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       return;
     }
     try {
-      const { session, deviceToken } = performHandshake(params, connection, services);
+      const verdict = performHandshake(params, connection, services);
+      if (!verdict.ok) {
+        log.debug(`connect refused for ${connection.connId}: ${verdict.refusal.message}`);
+        services.metrics.handshakeFailed(refusalReason(verdict.refusal));
+        sendRefusal(connection, id, verdict.refusal);
+        return;
+      }
+      const { session, deviceToken } = verdict;
       connection.clearHandshakeTimer();
-      connection.session = session;
+      connection.authenticate(session);
       if (deviceToken) services.redactor.addSecret(deviceToken.token);
       connection.respond(id, buildHelloOk(session, connection.connId, deviceToken, dispatcher.methodNames, services));
       log.debug(`connected ${connection.connId} ${session.client.id}/${session.client.mode} role=${session.role} via ${session.authMethod}`);
       sessionOpened(connection, session, services);
     } catch (error) {
-      if (error instanceof HandshakeError) {
-        log.debug(`connect refused for ${connection.connId}: ${error.message}`);
-        connection.respondError(id, { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
-        connection.close(error.closeCode, error.closeReason);
-        return;
-      }
       log.error("connect failed unexpectedly:", error);
       connection.respondError(id, { code: ErrorCodes.UNAVAILABLE, message: "internal error" });
       connection.close(1011, "internal error");
@@ -88,7 +107,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       return;
     }
     const { id, method, params } = frame.value;
-    dispatcher.dispatch(id, method, params, { connection, session: connection.session!, services });
+    dispatcher.dispatch(id, method, params, connection.caller!, connection);
   }
 
   return {
@@ -102,7 +121,10 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       ws.data.connection = connection;
       connections.add(connection);
       connection.sendEvent("connect.challenge", { nonce: connection.nonce, ts: services.now() });
-      connection.handshakeTimer = setTimeout(() => connection.close(CloseCodes.NORMAL), services.handshakeTimeoutMs);
+      connection.handshakeTimer = setTimeout(() => {
+        services.metrics.handshakeFailed("timeout");
+        connection.close(CloseCodes.NORMAL);
+      }, handshakeTimeoutMs);
     },
     message(ws, message) {
       const connection = ws.data.connection;
@@ -121,6 +143,7 @@ export function createSocketHandlers(services: GatewayServices, dispatcher: Disp
       connection.closed = true;
       connection.clearHandshakeTimer();
       connections.delete(connection);
+      publisher.connectionClosed(connection.connId);
       sessionClosed(connection, services);
     },
   };

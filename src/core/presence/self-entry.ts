@@ -1,6 +1,6 @@
 /** The gateway's own presence entry (`mode: "gateway"`, `reason: "self"`). */
 import { hostname, networkInterfaces, platform, release } from "node:os";
-import type { PresenceEntry } from "../../protocol/methods/system.ts";
+import type { PresenceEntry } from "../../../protocol/methods/system.ts";
 
 const DEVICE_FAMILIES: Record<string, string> = { linux: "Linux", darwin: "Mac", win32: "Windows" };
 

@@ -2,8 +2,9 @@
  * Who is connected: the gateway's own entry plus one per client, keyed by device id, else
  * instance id, else connection id. Entries of clients that left stay visible (reason
  * `disconnect`) until they expire; entries backed by a live connection never expire.
+ * The registry, the announcer (batched `presence` events) and the self entry live together here.
  */
-import type { PresenceEntry } from "../../protocol/methods/system.ts";
+import type { PresenceEntry } from "../../../protocol/methods/system.ts";
 
 export const PRESENCE_TTL_MS = 5 * 60_000;
 export const PRESENCE_MAX_ENTRIES = 200;
@@ -15,10 +16,20 @@ export class PresenceRegistry {
   /** Bumped on every change; reported as `stateVersion.presence`. */
   version = 1;
 
-  constructor(
-    private readonly selfEntry: () => PresenceEntry,
-    private readonly now: () => number,
-  ) {}
+  private readonly selfEntry: () => PresenceEntry;
+  private readonly now: () => number;
+  private readonly onChange: () => void;
+
+  constructor(options: {
+    selfEntry: () => PresenceEntry;
+    now: () => number;
+    /** Called after every change a client caused (the announcer batches these into `presence` events). */
+    onChange?: () => void;
+  }) {
+    this.selfEntry = options.selfEntry;
+    this.now = options.now;
+    this.onChange = options.onChange ?? (() => {});
+  }
 
   static keyFor(entry: { deviceId?: string; instanceId?: string }, fallback: string): string {
     return (entry.deviceId || entry.instanceId || fallback).toLowerCase();
@@ -32,6 +43,7 @@ export class PresenceRegistry {
     if (options.live) this.live.set(key, (this.live.get(key) ?? 0) + 1);
     this.version++;
     this.prune();
+    this.onChange();
   }
 
   /** A connection went away: the entry stays, marked `disconnect`, until it expires. */

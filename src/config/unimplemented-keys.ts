@@ -1,0 +1,123 @@
+/**
+ * Config keys this build accepts but does not act on. The schema lets them through so a
+ * config written for the reference gateway loads; the gateway names each one present at start,
+ * so nobody believes TLS or a channel is running because the config says so. An issue that
+ * implements a key deletes its row here.
+ */
+import type { OpenClawConfig } from "../../protocol/config-schema.ts";
+
+export interface UnimplementedKey {
+  /** Dotted path; a `*` segment matches any key and is reported by that key's name. */
+  path: string;
+  /** One line for the log: what this build does not do. */
+  reason: string;
+  /** Keys a `*` skips because they are implemented. */
+  except?: readonly string[];
+  /**
+   * Whether the value asks for something this build does not do. Default: any non-empty
+   * value does; values that ask for what already happens (`enabled: false` of something
+   * absent) stay quiet, or every reference config would start with a page of warnings.
+   */
+  matters?: (value: unknown) => boolean;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function hasContent(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isRecord(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/** A section that is on unless it says `enabled: false`. */
+const turnedOn = (value: unknown) => hasContent(value) && !(isRecord(value) && value.enabled === false);
+/** A section that is off unless it says `enabled: true` (the reference's hooks). */
+const enabledTrue = (value: unknown) => isRecord(value) && value.enabled === true;
+const tailscaleOn = (value: unknown) => isRecord(value) && value.mode !== undefined && value.mode !== "off";
+const isTrue = (value: unknown) => value === true;
+
+const NO_AGENT = "the agent runtime is not implemented yet";
+const NO_CHANNELS = "channels are not implemented yet";
+const NO_CONTROL_UI = "the control UI is not served yet";
+const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.remote.url directly";
+
+/**
+ * Left out on purpose: `meta` and `wizard` (bookkeeping written by config tools, nothing to
+ * implement), `$schema`, and `gateway.auth.rateLimit` (being implemented).
+ */
+export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
+  { path: "gateway.auth.allowTailscale", reason: "Tailscale identity auth is not supported yet", matters: isTrue },
+  { path: "gateway.auth.trustedProxy", reason: "trusted-proxy auth is not supported yet" },
+  { path: "gateway.controlUi.enabled", reason: NO_CONTROL_UI, matters: isTrue },
+  { path: "gateway.controlUi.basePath", reason: NO_CONTROL_UI },
+  { path: "gateway.controlUi.root", reason: NO_CONTROL_UI },
+  { path: "gateway.controlUi.allowInsecureAuth", reason: `${NO_CONTROL_UI}; device auth is always required`, matters: isTrue },
+  { path: "gateway.controlUi.dangerouslyDisableDeviceAuth", reason: "device auth is always required", matters: isTrue },
+  { path: "gateway.remote.transport", reason: NO_SSH, matters: (value) => value === "ssh" },
+  { path: "gateway.remote.sshTarget", reason: NO_SSH },
+  { path: "gateway.remote.sshIdentity", reason: NO_SSH },
+  { path: "gateway.remote.tlsFingerprint", reason: "certificate pinning is not supported yet; wss:// is checked against the system CAs only" },
+  { path: "gateway.tls", reason: "TLS is not supported yet; the gateway serves plain HTTP and WS", matters: turnedOn },
+  { path: "gateway.http.endpoints.chatCompletions.*", except: ["enabled"], reason: `only .enabled is read; ${NO_AGENT}` },
+  { path: "gateway.http.endpoints.responses.*", except: ["enabled"], reason: `only .enabled is read; ${NO_AGENT}` },
+  { path: "gateway.nodes.browser", reason: "browser control through nodes is not supported yet" },
+  { path: "gateway.tools", reason: "no tools are served over /tools/invoke yet" },
+  { path: "gateway.tailscale", reason: "Tailscale serve/funnel is not supported yet", matters: tailscaleOn },
+  { path: "gateway.channelHealthCheckMinutes", reason: NO_CHANNELS },
+  { path: "logging.consoleStyle", reason: "console lines have one format" },
+  { path: "logging.redactSensitive", reason: "secrets are always redacted", matters: (value) => value !== "tools" },
+  { path: "logging.redactPatterns", reason: "custom redaction patterns are not applied yet; only built-in secret patterns are masked" },
+  { path: "canvasHost.liveReload", reason: "canvas live reload is not implemented yet", matters: isTrue },
+  { path: "agents.defaults.*", except: ["workspace"], reason: NO_AGENT },
+  { path: "agents.list", reason: NO_AGENT },
+  { path: "commands.*", except: ["restart"], reason: "only commands.restart is implemented" },
+  { path: "channels.*", reason: NO_CHANNELS, matters: turnedOn },
+  { path: "web", reason: NO_CHANNELS },
+  { path: "hooks", reason: "the /hooks endpoints are not implemented yet", matters: enabledTrue },
+  { path: "session", reason: NO_AGENT },
+  { path: "identity", reason: NO_AGENT },
+  { path: "agent", reason: NO_AGENT },
+  { path: "models", reason: "model providers are not implemented yet" },
+  { path: "auth", reason: "model provider auth profiles are not implemented yet" },
+  { path: "tools", reason: "agent tools are not implemented yet" },
+  { path: "bindings", reason: "agent routing bindings are not implemented yet" },
+  { path: "routing", reason: "message routing is not implemented yet" },
+  { path: "messages", reason: "message handling settings are not implemented yet" },
+  { path: "audio", reason: "audio transcription is not implemented yet" },
+  { path: "talk", reason: "talk mode is not implemented yet" },
+  { path: "skills", reason: "skills are not implemented yet" },
+  { path: "ui", reason: NO_CONTROL_UI },
+  { path: "plugins", reason: "plugins are not supported yet" },
+  { path: "discovery", reason: "LAN discovery is not implemented yet" },
+  { path: "browser", reason: "browser control is not implemented yet", matters: turnedOn },
+  { path: "cron", reason: "cron jobs are not implemented yet", matters: turnedOn },
+  { path: "env", reason: "environment variables from the config are not applied yet" },
+  { path: "update", reason: "update checks are not implemented yet" },
+];
+
+/** Concrete paths under `node` matching `segments`, with their values. */
+function* resolve(node: unknown, segments: readonly string[], prefix: string, except: readonly string[]): Generator<[string, unknown]> {
+  if (segments.length === 0) {
+    yield [prefix, node];
+    return;
+  }
+  if (!isRecord(node)) return;
+  const [head, ...rest] = segments as [string, ...string[]];
+  const keys = head === "*" ? Object.keys(node).filter((key) => !except.includes(key)) : Object.hasOwn(node, head) ? [head] : [];
+  for (const key of keys) yield* resolve(node[key], rest, prefix ? `${prefix}.${key}` : key, except);
+}
+
+/** `path (reason)` for every accepted-but-ignored key present in `config`, in table order. */
+export function unimplementedKeys(config: Readonly<OpenClawConfig>): string[] {
+  const found: string[] = [];
+  for (const row of UNIMPLEMENTED_KEYS) {
+    const matters = row.matters ?? hasContent;
+    for (const [path, value] of resolve(config, row.path.split("."), "", row.except ?? [])) {
+      if (matters(value)) found.push(`${path} (${row.reason})`);
+    }
+  }
+  return found;
+}
