@@ -13,7 +13,14 @@ export interface ConfigWatcher {
   close(): void;
 }
 
-export function watchConfig(path: string, debounceMs: number, initialText: string | null, onChange: (text: string | null) => void): ConfigWatcher {
+export function watchConfig(
+  path: string,
+  debounceMs: number,
+  initialText: string | null,
+  onChange: (text: string) => void,
+  /** The file is gone (or unreadable) after an edit; not a change, but worth a debug line. */
+  onMissing: () => void = () => {},
+): ConfigWatcher {
   const name = basename(path);
   let last = initialText;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -23,8 +30,13 @@ export function watchConfig(path: string, debounceMs: number, initialText: strin
     timer = null;
     const file = Bun.file(path);
     const text = (await file.exists()) ? await file.text().catch(() => null) : null;
+    if (closed) return;
     // A deleted file is a pause, not a change: editors and tools recreate it right after.
-    if (closed || text === null || text === last) return;
+    if (text === null) {
+      onMissing();
+      return;
+    }
+    if (text === last) return;
     last = text;
     onChange(text);
   };

@@ -1,6 +1,7 @@
 /**
- * The part that keeps the health picture current: one refresh at start, then one per
- * interval, each announced as a `health` event by the monitor's `onRefresh`.
+ * The part that keeps the health picture current: one refresh per interval, each announced as
+ * a `health` event by the monitor's `onRefresh`. The first picture is taken by the gateway once
+ * every part has started, so it shows them running.
  */
 import { HEALTH_REFRESH_MS, type HealthMonitor } from "./health.ts";
 import type { Part, PartStatus } from "./part.ts";
@@ -9,8 +10,7 @@ export function healthRefresher(monitor: HealthMonitor, intervalMs = HEALTH_REFR
   let timer: ReturnType<typeof setInterval> | null = null;
   return {
     name: "health",
-    async start() {
-      await monitor.refresh();
+    start() {
       timer = setInterval(() => void monitor.refresh(), intervalMs);
     },
     stop() {

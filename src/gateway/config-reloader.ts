@@ -39,8 +39,7 @@ export function configReloader(services: GatewayServices, restart: RestartContro
   let log: Logger = services.log;
   let problem: string | null = null;
 
-  const onChange = (text: string | null) => {
-    if (text === null) return;
+  const onChange = (text: string) => {
     const path = services.options.paths.configPath;
     let file;
     try {
@@ -83,7 +82,9 @@ export function configReloader(services: GatewayServices, restart: RestartContro
       return;
     }
     try {
-      watcher = watchConfig(options.paths.configPath, wanted.debounceMs, options.file.raw, onChange);
+      watcher = watchConfig(options.paths.configPath, wanted.debounceMs, options.file.raw, onChange, () =>
+        log.debug(`${options.paths.configPath} is gone; the running config stays until it is back`),
+      );
     } catch (error) {
       problem = `not watching ${options.paths.configPath} for changes: ${(error as Error).message}`;
       log.warn(problem);

@@ -240,6 +240,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     const port = server.port!;
     services.listening = { port, host };
     await partsRunner.startAll();
+    await health.refresh();
     ready = true;
     const canvasHost = canvas.host;
     return { port, host, canvas: canvasHost ? { port: canvasHost.port, url: canvasHost.url } : null };

@@ -127,7 +127,9 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       httpRequests.labels(route, String(status)).inc();
     },
     eventLoopDelay() {
-      return eventLoop.sampleCount === 0 ? null : { p50Ms: eventLoop.p50Ms, p99Ms: eventLoop.p99Ms, maxMs: eventLoop.maxMs };
+      // Microseconds are the most a 1 ms-granular timer can tell; more digits are noise in `health`.
+      const ms = (value: number) => Math.round(value * 1000) / 1000;
+      return eventLoop.sampleCount === 0 ? null : { p50Ms: ms(eventLoop.p50Ms), p99Ms: ms(eventLoop.p99Ms), maxMs: ms(eventLoop.maxMs) };
     },
     render: () => registry.render(),
     stop: () => eventLoop.stop(),

@@ -52,8 +52,6 @@ export abstract class Metric<L extends readonly string[], C> implements Renderab
     return this.series.dropped;
   }
 
-
-
   render(): string {
     let out = header(this.name, this.help, this.type);
     for (const child of this.series.children) out += this.renderChild(child);

@@ -13,8 +13,8 @@ import type { SeriesLimits } from "./series.ts";
 
 export interface MetricsRegistryOptions {
   /**
-   * Distinct label combinations kept per metric; later ones are ignored and counted in
-   * `openclaw_metrics_series_dropped_total{metric}`. Default 1000.
+   * Distinct label combinations kept per metric; updates to further ones are ignored and
+   * counted in `openclaw_metrics_series_dropped_total{metric}`. Default 1000.
    */
   maxSeriesPerMetric?: number;
   /** Label values are cut to this many characters. Default 128. */
@@ -36,7 +36,7 @@ export class MetricsRegistry {
     this.limits = Object.freeze({ maxSeries: options.maxSeriesPerMetric ?? 1000, maxLabelValueLength: options.maxLabelValueLength ?? 128 });
     this.droppedSeries = new CollectedMetric({
       name: SERIES_DROPPED_METRIC,
-      help: "Label combinations refused because a metric reached its series limit",
+      help: "Updates ignored because their label set was new and the metric had reached its series limit",
       type: "counter",
       labelNames: ["metric"],
       collect: (emit) => {

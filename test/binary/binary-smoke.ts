@@ -4,7 +4,7 @@
  *     bun test/binary/binary-smoke.ts [path-to-binary]      (default: dist/openclaw)
  *
  * 1. `<binary> --version` prints the package.json version.
- * 2. `<binary> gateway --port <free> --allow-unconfigured` with a throw-away OPENCLAW_HOME, a random
+ * 2. `<binary> gateway --port 0 --allow-unconfigured` with a throw-away OPENCLAW_HOME, a random
  *    OPENCLAW_GATEWAY_TOKEN and no canvas host: time from spawn until `GET /healthz` answers.
  * 3. One WebSocket RPC (`health`) through the connect.challenge → connect → hello-ok handshake.
  * 4. SIGTERM: the process exits 0 within 5 s.
@@ -20,7 +20,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 
-export class SmokeError extends Error {}
+export class SmokeError extends Error {
+  override name = "SmokeError";
+}
 
 export interface SmokeReport {
   binary: string;
@@ -49,13 +51,6 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
   } finally {
     clearTimeout(timer);
   }
-}
-
-export async function freePort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
 }
 
 /** The environment the binary runs with: ours minus any OPENCLAW_/CLAWDBOT_ settings that would leak in. */
@@ -198,9 +193,10 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
   try {
     const version = await checkVersion(binary, home);
 
-    const port = await freePort();
+    // Port 0: the gateway binds an ephemeral port and names it in its "listening on" line.
+    let port = 0;
     const t0 = performance.now();
-    proc = Bun.spawn([binary, "gateway", "--port", String(port), "--allow-unconfigured"], {
+    proc = Bun.spawn([binary, "gateway", "--port", "0", "--allow-unconfigured"], {
       cwd: home,
       env: cleanEnv({ OPENCLAW_HOME: home, OPENCLAW_LOG_DIR: logDir, OPENCLAW_GATEWAY_TOKEN: token, OPENCLAW_SKIP_CANVAS_HOST: "1" }),
       stdin: "ignore",
@@ -209,13 +205,23 @@ export async function smokeBinary(binaryArg: string, log: (line: string) => void
     });
     const child = proc;
     const decoder = new TextDecoder();
+    let announced: () => void = () => {};
+    const listening = new Promise<void>((resolve) => (announced = resolve));
     const drain = async (stream: ReadableStream<Uint8Array>) => {
-      for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
+      for await (const chunk of stream) {
+        output += decoder.decode(chunk, { stream: true });
+        const match = /listening on ws:\/\/[^\s:]+:(\d+)\s/.exec(output);
+        if (match && port === 0) {
+          port = Number(match[1]);
+          announced();
+        }
+      }
     };
     const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
     let exited: number | null = null;
     void child.exited.then((c) => (exited = c));
     const died = () => fail(`gateway exited early with code ${exited}\n--- output ---\n${output.trim()}`);
+    await withTimeout(Promise.race([listening, child.exited.then(died)]), 15_000, "waiting for the listening line");
 
     // Poll /healthz as fast as it makes sense (a refused connect costs well under a millisecond).
     const poll = async (path: string, ok: (status: number, body: any) => boolean, limitMs: number): Promise<number> => {

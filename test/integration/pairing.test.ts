@@ -34,8 +34,9 @@ describe("node pairing", () => {
     expect(nodes.find((n: { nodeId: string }) => n.nodeId === "n1")).toMatchObject({ nodeId: "n1", displayName: "Kitchen", paired: true, connected: false });
     expect((await admin.client.rpc("node.pair.approve", { requestId })).error).toEqual({ code: "INVALID_REQUEST", message: "unknown requestId" });
 
-    // Neither the read-only operator nor the node saw any pairing event.
-    await Bun.sleep(20);
+    // Neither the read-only operator nor the node saw any pairing event: a round trip on each
+    // socket now comes after anything published to it during the approval.
+    for (const client of [reader.client, node.client]) expect((await client.rpc("health")).ok).toBe(true);
     for (const client of [reader.client, node.client]) expect(client.frames.some((f) => String(f.event).startsWith("node.pair."))).toBe(false);
     // The reader may not decide.
     expect((await reader.client.rpc("node.pair.list")).error.message).toBe("missing scope: operator.pairing");

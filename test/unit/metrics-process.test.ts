@@ -77,8 +77,11 @@ describe("process metrics", () => {
       const file = join(dir, "f");
       writeFileSync(file, "");
       const before = sample(registry.render(), "process_open_fds")!;
-      for (let i = 0; i < 5; i++) fds.push(openSync(file, "r"));
-      expect(sample(registry.render(), "process_open_fds")).toBe(before + 5);
+      for (let i = 0; i < 100; i++) fds.push(openSync(file, "r"));
+      // Other parts of the process (sockets, child pipes) may open or close a few meanwhile.
+      const grown = sample(registry.render(), "process_open_fds")! - before;
+      expect(grown).toBeGreaterThanOrEqual(95);
+      expect(grown).toBeLessThanOrEqual(105);
       expect(sample(registry.render(), "process_max_fds")).toBeGreaterThan(0);
     } finally {
       fds.forEach((fd) => closeSync(fd));
