@@ -169,9 +169,9 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     pairing: new DevicePairing({
       store: devices,
       now,
-      emit: (event, payload) => (event === "device.pair.resolved" ? silentApprovals.resolved(payload as never) : publisher.publish(event, payload as never)),
+      emit: (...event) => (event[0] === "device.pair.resolved" ? silentApprovals.resolved(event[1]) : publisher.publish(event[0], event[1])),
     }),
-    nodePairing: new NodePairing({ store: nodeStore, now, emit: (event, payload) => publisher.publish(event, payload as never) }),
+    nodePairing: new NodePairing({ store: nodeStore, now, emit: (...event) => publisher.publish(event[0], event[1]) }),
     authRateLimit: new AuthRateLimiter({ now, settings: () => services.options.config.gateway?.auth?.rateLimit }),
     systemEvents: [],
     logFile: () => {

@@ -4,6 +4,7 @@
  * pending request that an operator approves or rejects. Results are values: the handshake
  * decides what a pending admission looks like on the wire.
  */
+import type { PayloadOf } from "../../../protocol/index.ts";
 import type { ClientInfo } from "../../../protocol/handshake.ts";
 import type { DeviceStore, PairedDevice, PairingRequest } from "../../store/devices.ts";
 import { DeviceTokens, scopesCovered } from "./device-tokens.ts";
@@ -30,8 +31,10 @@ export type AdmitResult =
 export type ApproveResult = { status: "approved"; request: PairingRequest; device: PairedDevice } | { status: "unknown-request" };
 export type RejectResult = { status: "rejected"; request: PairingRequest } | { status: "unknown-request" };
 
-export type DevicePairingEvent = "device.pair.requested" | "device.pair.resolved";
-export type DevicePairingEmit = (event: DevicePairingEvent, payload: unknown) => void;
+/** Announces a pairing change; the arguments are an event name and its protocol payload. */
+export type DevicePairingEmit = (
+  ...event: ["device.pair.requested", PayloadOf<"device.pair.requested">] | ["device.pair.resolved", PayloadOf<"device.pair.resolved">]
+) => void;
 
 export interface DevicePairingOptions {
   store: DeviceStore;

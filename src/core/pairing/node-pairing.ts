@@ -4,6 +4,7 @@
  * after five minutes; expiry is applied (and announced) whenever the state is read or changed,
  * so no timer has to run while nothing happens.
  */
+import type { PayloadOf } from "../../../protocol/index.ts";
 import type { NodeDescription, NodePairingRequest, NodeStore, PairedNode } from "../../store/nodes.ts";
 import { newPairingToken, secretsEqual } from "./tokens.ts";
 
@@ -20,8 +21,10 @@ export type NodeApproveResult = { status: "approved"; request: NodePairingReques
 export type NodeRejectResult = { status: "rejected"; request: NodePairingRequest } | { status: "unknown-request" };
 export type NodeVerifyResult = { status: "verified"; node: PairedNode } | { status: "invalid" };
 
-export type NodePairingEvent = "node.pair.requested" | "node.pair.resolved";
-export type NodePairingEmit = (event: NodePairingEvent, payload: unknown) => void;
+/** Announces a pairing change; the arguments are an event name and its protocol payload. */
+export type NodePairingEmit = (
+  ...event: ["node.pair.requested", PayloadOf<"node.pair.requested">] | ["node.pair.resolved", PayloadOf<"node.pair.resolved">]
+) => void;
 
 export interface NodePairingOptions {
   store: NodeStore;
