@@ -18,7 +18,6 @@ import { NodeInvoker } from "../core/node-invoker.ts";
 import { NodeRegistry } from "../core/node-registry.ts";
 import { DevicePairing } from "../core/pairing/device-pairing.ts";
 import { NodePairing } from "../core/pairing/node-pairing.ts";
-import type { Part } from "../core/part.ts";
 import { PartList } from "../core/part-list.ts";
 import { PresenceAnnouncer } from "../core/presence/announcer.ts";
 import { PresenceRegistry } from "../core/presence/registry.ts";
@@ -103,7 +102,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const metrics = createGatewayMetrics({ connectionsByRole: () => countByRole(connections), knownMethods: Object.keys(methods) });
   let ready = false;
 
-  // Late-bound: the publisher needs the presence and health versions, which need the publisher.
+  // Late-bound: the publisher needs the presence and health versions, which need the publisher;
+  // the closures below that name later constants only run once everything is built.
   let services!: GatewayServices;
   const publisher = new ConnectionPublisher({
     receivers: connections,
@@ -121,13 +121,11 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     lastRestartAtMs: init.lastRestartAtMs,
   });
 
-  const parts: Part[] = [];
-  const partList = () => partsRunner;
   const health = new HealthMonitor({
     stateDir: init.options.paths.stateDir,
     now,
-    parts: () => partList().snapshot(),
-    channels: () => partList().channels(),
+    parts: () => partsRunner.snapshot(),
+    channels: () => partsRunner.channels(),
     eventLoop: () => metrics.eventLoopDelay(),
     onRefresh: (entry) => publisher.publish("health", new RawJson(entry.json)),
   });
@@ -190,13 +188,11 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
 
   const reloader = configReloader(services, restart);
   const canvas = canvasPart(init.options.canvas);
-  parts.push(
-    tickPart(publisher, policy.tickIntervalMs, now),
-    healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS),
-    canvas,
-    reloader,
+  // Started in this order, stopped in reverse.
+  const partsRunner = new PartList(
+    [tickPart(publisher, policy.tickIntervalMs, now), healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS), canvas, reloader],
+    log,
   );
-  const partsRunner = new PartList(parts, log);
 
   const dispatcher = new Dispatcher({
     handlers: methodHandlers,
