@@ -10,6 +10,8 @@ export interface CommandPath {
   parent: CommandDef<any> | undefined;
   /** The subcommand names from the root, e.g. `["gateway", "call"]`. */
   names: string[];
+  /** A word where `command` expects a subcommand but has none of that name (`gateway xyz`). */
+  unknown?: string;
 }
 
 type Resolvable<T> = T | (() => T | Promise<T>);
@@ -31,9 +33,14 @@ export async function resolveCommandPath(root: CommandDef<any>, argv: readonly s
       continue;
     }
     const subs = path.command.subCommands ? await resolve(path.command.subCommands) : undefined;
-    // Own keys only: `openclaw constructor` must not resolve to Object.prototype.constructor.
-    const next = subs && Object.hasOwn(subs, arg) ? subs[arg] : undefined;
-    if (!next) break;
+    if (!subs || Object.keys(subs).length === 0) break;
+    // Own keys only: citty's own lookup (`name in subCommands`) would run `openclaw constructor`
+    // as Object.prototype.constructor and exit 0 having done nothing.
+    const next = Object.hasOwn(subs, arg) ? subs[arg] : undefined;
+    if (!next) {
+      path.unknown = arg;
+      break;
+    }
     path.parent = path.command;
     path.command = await resolve(next);
     path.names.push(arg);

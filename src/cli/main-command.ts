@@ -56,6 +56,13 @@ export async function runCli(argv: string[]): Promise<number> {
     write(process.stdout, (await renderUsage(command, parent)) + "\n");
     return 0;
   }
+  // Caught before citty runs: its lookup falls for prototype names and loads every subcommand
+  // (the gateway server included) just to find out that `gateway xyz` is not one of them.
+  const { unknown, names } = await resolveCommandPath(main, rest);
+  if (unknown !== undefined) {
+    process.stderr.write(`error: Unknown command ${unknown} (see ${helpCommand(names)})\n`);
+    return 2;
+  }
   try {
     await runCommand(main, { rawArgs: rest });
     return exitCode();
@@ -64,9 +71,8 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`error: ${error.message}\n`);
       return error.exitCode;
     }
-    // citty's command errors (unknown or missing subcommand): point at the help of the command they were in.
+    // citty's command errors (a missing subcommand): point at the help of the command they were in.
     if ((error as { code?: string }).code?.startsWith("E_")) {
-      const { names } = await resolveCommandPath(main, rest);
       write(process.stderr, `error: ${(error as Error).message} (see ${helpCommand(names)})\n`);
       return 2;
     }

@@ -132,6 +132,13 @@ describe("usage errors and colour", () => {
     });
   }
 
+  test("names of Object.prototype are unknown commands too, not a silent exit 0", async () => {
+    for (const [args, page] of [[["constructor"], "openclaw --help"], [["gateway", "toString"], "openclaw gateway --help"]] as const) {
+      const result = await runCli([...args], { home: await home() });
+      expect(result).toEqual({ code: 2, stdout: "", stderr: `error: Unknown command ${args.at(-1)} (see ${page})\n` });
+    }
+  });
+
   test("help printed into a pipe has no colour codes", async () => {
     for (const args of [["--help"], ["gateway", "--help"], ["config", "get", "--help"]]) {
       const result = await runCli(args, { home: await home(), env: colourful });

@@ -30,12 +30,15 @@ test("daily files by local date; files of this prefix older than the retention a
 
 test("a day change moves to the next file", async () => {
   const sink = new FileSink({ dir, prefix: "rollover", fallbackDir: dir, fixedFile: null });
-  const day1 = new Date(2026, 0, 1, 23, 59).getTime();
+  // Today's last minute, so retention (counted from the real clock) never prunes these files.
+  const today = new Date();
+  const day1 = new Date(today.getFullYear(), today.getMonth(), today.getDate(), 23, 59).getTime();
   sink.write("a", day1);
   sink.write("b", day1 + 2 * 60_000);
   await sink.close();
-  expect(await readFile(join(dir, "rollover-2026-01-01.log"), "utf8")).toBe("a\n");
-  expect(await readFile(join(dir, "rollover-2026-01-02.log"), "utf8")).toBe("b\n");
+  expect(await readFile(join(dir, `rollover-${localDate(day1)}.log`), "utf8")).toBe("a\n");
+  expect(await readFile(join(dir, `rollover-${localDate(day1 + 2 * 60_000)}.log`), "utf8")).toBe("b\n");
+  expect(localDate(day1)).not.toBe(localDate(day1 + 2 * 60_000));
 });
 
 describe("a default dir that is not safely ours", () => {

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
 import { methods, requiredScope } from "../../protocol/index.ts";
+import { PLANNED_METHODS } from "../../protocol/planned-methods.ts";
 import { scopeSatisfied } from "../../protocol/scopes.ts";
 import { REFERENCE_NODE_ONLY, referenceScope } from "../fixtures/reference-scopes.ts";
 import { PresenceRegistry, PRESENCE_TTL_MS } from "../../src/core/presence/registry.ts";
@@ -45,4 +46,8 @@ test("presence: live entries stay, departed ones expire after the TTL", () => {
   registry.upsert("a", { mode: "ui", reason: "system-event" });
   expect(registry.version).toBe(version + 1);
   expect(changes).toBe(4);
+});
+
+test("a planned method leaves the planned list when its record is added", () => {
+  for (const name of PLANNED_METHODS) expect([name, Object.hasOwn(methods, name)]).toEqual([name, false]);
 });

@@ -8,6 +8,7 @@
 import { ErrorCodes } from "../../../protocol/errors.ts";
 import type { MethodRecord } from "../../../protocol/method-record.ts";
 import { methodRecord, methods, type MethodName, type ParamsOf, type ResultOf } from "../../../protocol/index.ts";
+import { PLANNED_METHODS } from "../../../protocol/planned-methods.ts";
 import { scopeSatisfied } from "../../../protocol/scopes.ts";
 import { validateParams } from "../../../protocol/validate.ts";
 import type { Logger } from "../../log/logger.ts";
@@ -128,7 +129,10 @@ export class Dispatcher {
     if (method === "connect") throw new RpcError(ErrorCodes.INVALID_REQUEST, "connect is only valid as the first request");
     const record = methodRecord(method);
     const handler = record ? this.handlers.get(method) : undefined;
-    if (!record || !handler) throw new RpcError(ErrorCodes.INVALID_REQUEST, `unknown method: ${method}`);
+    if (!record || !handler) {
+      if (PLANNED_METHODS.has(method)) throw new RpcError(ErrorCodes.UNAVAILABLE, `${method} is not available in this build yet`);
+      throw new RpcError(ErrorCodes.INVALID_REQUEST, `unknown method: ${method}`);
+    }
     authorize(method, record, caller.session);
     const checked = validateParams(method, rawParams ?? {});
     if (!checked.ok) throw new RpcError(ErrorCodes.INVALID_REQUEST, `invalid ${method} params: ${checked.errors}`);

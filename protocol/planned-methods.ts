@@ -1,0 +1,17 @@
+/**
+ * Methods real OpenClaw clients call that this build does not implement yet. They answer
+ * `UNAVAILABLE "<method> is not available in this build yet"` instead of "unknown method", so a
+ * client (and its user) can tell "not built" from "never heard of it". Each issue that builds
+ * one moves its name from here into a method record.
+ */
+export const PLANNED_METHODS: ReadonlySet<string> = new Set([
+  "send", "poll", "agent", "agent.wait", "agent.identity.get", "wake",
+  "chat.send", "chat.history", "chat.abort", "chat.inject",
+  "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete", "sessions.compact",
+  "sessions.resolve", "sessions.usage",
+  "channels.status", "channels.logout", "web.login.start", "web.login.wait",
+  "models.list", "agents.list", "agents.files.list", "agents.files.get",
+  "usage.status", "usage.cost", "set-heartbeats", "tools.invoke",
+  "cron.list", "cron.status", "cron.runs", "skills.status", "talk.config", "talk.mode", "voicewake.get", "voicewake.set",
+  "exec.approval.request", "exec.approval.waitDecision", "exec.approval.resolve", "browser.request", "update.run",
+]);
