@@ -39,7 +39,8 @@ function cleanEnv(home: string): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(OPENCLAW|CLAWDBOT)_/.test(key)) env[key] = value;
   }
-  return { ...env, OPENCLAW_HOME: home, OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN, OPENCLAW_SKIP_CANVAS_HOST: "1" };
+  // The log dir too: a bench run must not write into the machine's /tmp/openclaw.
+  return { ...env, OPENCLAW_HOME: home, OPENCLAW_LOG_DIR: `${home}/logs`, OPENCLAW_GATEWAY_TOKEN: TEST_TOKEN, OPENCLAW_SKIP_CANVAS_HOST: "1" };
 }
 
 /** One GET /healthz; false on refused connections and non-200s. */
