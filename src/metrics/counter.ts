@@ -20,7 +20,7 @@ export class Counter<L extends readonly string[] = []> extends Metric<L, Counter
   readonly type = "counter";
 
   constructor(options: MetricOptions<L>, limits: SeriesLimits) {
-    super(options, limits, (pairs) => new CounterChild(pairs));
+    super(options, { limits, createChild: (pairs) => new CounterChild(pairs) });
   }
 
   /** For a counter without labels. */

@@ -25,7 +25,7 @@ export class Gauge<L extends readonly string[] = []> extends Metric<L, GaugeChil
   readonly type = "gauge";
 
   constructor(options: MetricOptions<L>, limits: SeriesLimits) {
-    super(options, limits, (pairs) => new GaugeChild(pairs));
+    super(options, { limits, createChild: (pairs) => new GaugeChild(pairs) });
   }
 
   /** For a gauge without labels. */

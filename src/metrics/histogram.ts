@@ -59,7 +59,7 @@ export class Histogram<L extends readonly string[] = []> extends Metric<L, Histo
 
   constructor(options: HistogramOptions<L>, limits: SeriesLimits) {
     const bounds = checkBuckets(options.name, options.buckets);
-    super(options, limits, (pairs) => new HistogramChild(pairs, bounds), ["le"]);
+    super(options, { limits, createChild: (pairs) => new HistogramChild(pairs, bounds), reservedLabels: ["le"] });
     this.le = [...[...bounds].map(formatValue), "+Inf"];
   }
 

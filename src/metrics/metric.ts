@@ -33,13 +33,14 @@ export abstract class Metric<L extends readonly string[], C> implements Renderab
   /** The series for these label values (allocation-free once it exists); keep it to skip even the lookup. */
   readonly labels: (...values: LabelValues<L>) => C;
 
-  constructor(options: MetricOptions<L>, limits: SeriesLimits, createChild: (pairs: string) => C, reservedLabels: readonly string[] = []) {
+  constructor(options: MetricOptions<L>, kind: { limits: SeriesLimits; createChild: (pairs: string) => C; reservedLabels?: readonly string[] }) {
+    const { limits, createChild, reservedLabels = [] } = kind;
     checkMetricName(options.name);
     this.name = options.name;
     this.help = options.help;
     this.labelNames = options.labelNames ?? ([] as unknown as L);
     checkLabelNames(options.name, this.labelNames, reservedLabels);
-    const series = (this.series = new SeriesTable(options.name, this.labelNames, limits, createChild));
+    const series = (this.series = new SeriesTable({ metric: options.name, labelNames: this.labelNames, limits, create: createChild }));
     // Positional parameters on purpose (see SeriesTable.get); the declared type keeps callers to the right count.
     this.labels = ((a?: string, b?: string, c?: string, d?: string) => series.get(a, b, c, d)) as unknown as (...values: LabelValues<L>) => C;
   }

@@ -27,12 +27,17 @@ export class SeriesTable<C> {
   private readonly root: Level = new Map();
   private readonly overflow: C;
 
-  constructor(
-    readonly metric: string,
-    readonly labelNames: readonly string[],
-    private readonly limits: SeriesLimits,
-    private readonly create: (pairs: string) => C,
-  ) {
+  readonly metric: string;
+  readonly labelNames: readonly string[];
+  private readonly limits: SeriesLimits;
+  private readonly create: (pairs: string) => C;
+
+  constructor(options: { metric: string; labelNames: readonly string[]; limits: SeriesLimits; create: (pairs: string) => C }) {
+    const { metric, labelNames, create } = options;
+    this.metric = metric;
+    this.labelNames = labelNames;
+    this.limits = options.limits;
+    this.create = create;
     if (labelNames.length > MAX_LABELS) throw new MetricsError(`${metric} has ${labelNames.length} labels; at most ${MAX_LABELS} are supported`);
     this.overflow = create("");
     if (labelNames.length === 0) this.children.push(create(""));
