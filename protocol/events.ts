@@ -1,6 +1,8 @@
 /** Payloads of the events the gateway emits, and who receives each (protocol.md §7). */
 import { event } from "./event-record.ts";
 import { ConnectChallenge } from "./handshake.ts";
+import { AgentEventPayload } from "./methods/agent.ts";
+import { ChatEventPayload } from "./methods/chat.ts";
 import { DevicePairRequest } from "./methods/devices.ts";
 import { NodeInvokeRequestEvent, NodePairResolvedEvent } from "./methods/nodes.ts";
 import { HealthSummary, PresenceEntry } from "./methods/system.ts";
@@ -58,4 +60,7 @@ export const eventRecords = {
   "node.invoke.request": event(NodeInvokeRequestEvent, { audience: "connection" }),
   "node.pair.requested": event(NodePairRequestedEvent, { audience: pairing }),
   "node.pair.resolved": event(NodePairResolvedEvent, { audience: pairing }),
+  // Runs stream to the connection that started them and to the subscribers of the run or session.
+  agent: event(AgentEventPayload, { audience: "subscribers" }),
+  chat: event(ChatEventPayload, { audience: "subscribers" }),
 };

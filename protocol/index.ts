@@ -5,10 +5,13 @@
  * Definitions are collected from the modules' exports, and methods and events from their
  * area records, so adding a method means editing its `methods/<area>.ts` only.
  */
+import * as agentArea from "./methods/agent.ts";
+import * as chatArea from "./methods/chat.ts";
 import * as configArea from "./methods/config.ts";
 import * as devicesArea from "./methods/devices.ts";
 import * as logsArea from "./methods/logs.ts";
 import * as nodesArea from "./methods/nodes.ts";
+import * as sessionsArea from "./methods/sessions.ts";
 import * as systemArea from "./methods/system.ts";
 import * as eventsModule from "./events.ts";
 import * as frames from "./frames.ts";
@@ -43,6 +46,9 @@ export const methods = {
   ...nodesArea.nodeMethods,
   ...devicesArea.deviceMethods,
   ...configArea.configMethods,
+  ...agentArea.agentMethods,
+  ...chatArea.chatMethods,
+  ...sessionsArea.sessionMethods,
 } satisfies Record<string, MethodRecord>;
 export type MethodName = keyof typeof methods;
 export type ParamsOf<M extends MethodName> = ParamsOfRecord<(typeof methods)[M]>;
@@ -88,7 +94,7 @@ function collectDefinitions(...modules: Record<string, unknown>[]): Record<strin
 }
 
 /** Every exported schema by its export name; `protocol:gen` emits them under `definitions`. */
-export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, configArea, eventsModule);
+export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, configArea, sessionsArea, agentArea, chatArea, eventsModule);
 export type DefinitionName = keyof typeof definitions;
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

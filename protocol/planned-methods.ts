@@ -5,9 +5,8 @@
  * one moves its name from here into a method record.
  */
 export const PLANNED_METHODS: ReadonlySet<string> = new Set([
-  "send", "poll", "agent", "agent.wait", "agent.identity.get", "wake",
-  "chat.send", "chat.history", "chat.abort", "chat.inject",
-  "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete", "sessions.compact",
+  "send", "poll", "wake",
+  "sessions.compact",
   "sessions.resolve", "sessions.usage",
   "channels.status", "channels.logout", "web.login.start", "web.login.wait",
   "models.list", "agents.list", "agents.files.list", "agents.files.get",

@@ -1330,6 +1330,608 @@ public struct ConfigWriteParams: Codable, Sendable {
     }
 }
 
+public struct SessionChangeResult: Codable, Sendable {
+    public let ok: Bool
+    public let key: String
+    public let entry: SessionRow
+
+    public init(ok: Bool = true, key: String, entry: SessionRow) {
+        self.ok = ok
+        self.key = key
+        self.entry = entry
+    }
+}
+
+public struct SessionPreview: Codable, Sendable {
+    public let key: String
+    public let status: SessionPreviewStatus
+    public let items: [SessionPreviewItem]
+
+    public init(key: String, status: SessionPreviewStatus, items: [SessionPreviewItem]) {
+        self.key = key
+        self.status = status
+        self.items = items
+    }
+}
+
+public enum SessionPreviewStatus: String, Codable, Sendable {
+    case ok
+    case empty
+    case missing
+    case error
+}
+
+public struct SessionPreviewItem: Codable, Sendable {
+    public let role: SessionPreviewItemRole
+    public let text: String
+
+    public init(role: SessionPreviewItemRole, text: String) {
+        self.role = role
+        self.text = text
+    }
+}
+
+public enum SessionPreviewItemRole: String, Codable, Sendable {
+    case user
+    case assistant
+    case tool
+    case system
+    case other
+}
+
+public struct SessionRow: Codable, Sendable {
+    public let key: String
+    public let agentId: String
+    public let sessionId: String
+    public let createdAt: Int
+    public let updatedAt: Int
+    public let label: String?
+    public let model: String?
+    public let messageCount: Int
+    public let usage: SessionUsage
+
+    public init(
+        key: String,
+        agentId: String,
+        sessionId: String,
+        createdAt: Int,
+        updatedAt: Int,
+        label: String? = nil,
+        model: String? = nil,
+        messageCount: Int,
+        usage: SessionUsage
+    ) {
+        self.key = key
+        self.agentId = agentId
+        self.sessionId = sessionId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.label = label
+        self.model = model
+        self.messageCount = messageCount
+        self.usage = usage
+    }
+}
+
+public struct SessionUsage: Codable, Sendable {
+    public let inputTokens: Int
+    public let outputTokens: Int
+
+    public init(inputTokens: Int, outputTokens: Int) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+public struct SessionsDeleteParams: Codable, Sendable {
+    public let key: String
+
+    public init(key: String) {
+        self.key = key
+    }
+}
+
+public struct SessionsDeleteResult: Codable, Sendable {
+    public let ok: Bool
+    public let key: String
+    public let deleted: Bool
+
+    public init(ok: Bool = true, key: String, deleted: Bool) {
+        self.ok = ok
+        self.key = key
+        self.deleted = deleted
+    }
+}
+
+public struct SessionsListParams: Codable, Sendable {
+    public let agentId: String?
+    public let limit: Int?
+    public let activeMinutes: Int?
+
+    public init(agentId: String? = nil, limit: Int? = nil, activeMinutes: Int? = nil) {
+        self.agentId = agentId
+        self.limit = limit
+        self.activeMinutes = activeMinutes
+    }
+}
+
+public struct SessionsListResult: Codable, Sendable {
+    public let ts: Int
+    public let count: Int
+    public let sessions: [SessionRow]
+
+    public init(ts: Int, count: Int, sessions: [SessionRow]) {
+        self.ts = ts
+        self.count = count
+        self.sessions = sessions
+    }
+}
+
+public struct SessionsPatchParams: Codable, Sendable {
+    public let key: String
+    public let label: String?
+    public let model: String?
+
+    public init(key: String, label: String? = nil, model: String? = nil) {
+        self.key = key
+        self.label = label
+        self.model = model
+    }
+}
+
+public struct SessionsPreviewParams: Codable, Sendable {
+    public let keys: [String]?
+    public let key: String?
+    public let limit: Int?
+    public let maxChars: Int?
+
+    public init(keys: [String]? = nil, key: String? = nil, limit: Int? = nil, maxChars: Int? = nil) {
+        self.keys = keys
+        self.key = key
+        self.limit = limit
+        self.maxChars = maxChars
+    }
+}
+
+public struct SessionsPreviewResult: Codable, Sendable {
+    public let ts: Int
+    public let previews: [SessionPreview]
+
+    public init(ts: Int, previews: [SessionPreview]) {
+        self.ts = ts
+        self.previews = previews
+    }
+}
+
+public struct SessionsResetParams: Codable, Sendable {
+    public let key: String
+    public let reason: SessionsResetParamsReason?
+
+    public init(key: String, reason: SessionsResetParamsReason? = nil) {
+        self.key = key
+        self.reason = reason
+    }
+}
+
+public enum SessionsResetParamsReason: String, Codable, Sendable {
+    case new
+    case reset
+}
+
+public struct AgentAccepted: Codable, Sendable {
+    public let runId: String
+    public let status: String
+    public let acceptedAt: Int
+
+    public init(runId: String, status: String = "accepted", acceptedAt: Int) {
+        self.runId = runId
+        self.status = status
+        self.acceptedAt = acceptedAt
+    }
+}
+
+public struct AgentEventPayload: Codable, Sendable {
+    public let runId: String
+    public let seq: Int
+    public let stream: AgentEventPayloadStream
+    public let ts: Int
+    public let data: [String: AnyCodable]
+    public let sessionKey: String?
+
+    public init(
+        runId: String,
+        seq: Int,
+        stream: AgentEventPayloadStream,
+        ts: Int,
+        data: [String: AnyCodable],
+        sessionKey: String? = nil
+    ) {
+        self.runId = runId
+        self.seq = seq
+        self.stream = stream
+        self.ts = ts
+        self.data = data
+        self.sessionKey = sessionKey
+    }
+}
+
+public enum AgentEventPayloadStream: String, Codable, Sendable {
+    case lifecycle
+    case assistant
+    case tool
+    case error
+}
+
+public struct AgentFinal: Codable, Sendable {
+    public let runId: String
+    public let status: AgentFinalStatus
+    public let summary: String
+    public let result: AgentFinalResult?
+
+    public init(runId: String, status: AgentFinalStatus, summary: String, result: AgentFinalResult? = nil) {
+        self.runId = runId
+        self.status = status
+        self.summary = summary
+        self.result = result
+    }
+}
+
+public enum AgentFinalStatus: String, Codable, Sendable {
+    case ok
+    case error
+}
+
+public struct AgentFinalResult: Codable, Sendable {
+    public let payloads: [AgentResultPayload]
+    public let meta: AgentFinalResultMeta
+
+    public init(payloads: [AgentResultPayload], meta: AgentFinalResultMeta) {
+        self.payloads = payloads
+        self.meta = meta
+    }
+}
+
+public struct AgentFinalResultMeta: Codable, Sendable {
+    public let durationMs: Double
+    public let model: String?
+    public let aborted: Bool?
+    public let stopReason: String?
+    public let usage: AgentFinalResultMetaUsage?
+    public let error: AgentFinalResultMetaError?
+
+    public init(
+        durationMs: Double,
+        model: String? = nil,
+        aborted: Bool? = nil,
+        stopReason: String? = nil,
+        usage: AgentFinalResultMetaUsage? = nil,
+        error: AgentFinalResultMetaError? = nil
+    ) {
+        self.durationMs = durationMs
+        self.model = model
+        self.aborted = aborted
+        self.stopReason = stopReason
+        self.usage = usage
+        self.error = error
+    }
+}
+
+public struct AgentFinalResultMetaUsage: Codable, Sendable {
+    public let inputTokens: Int
+    public let outputTokens: Int
+
+    public init(inputTokens: Int, outputTokens: Int) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+public struct AgentFinalResultMetaError: Codable, Sendable {
+    public let kind: String
+    public let message: String
+
+    public init(kind: String, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+public struct AgentIdentity: Codable, Sendable {
+    public let agentId: String
+    public let name: String?
+    public let avatar: String?
+    public let emoji: String?
+
+    public init(agentId: String, name: String? = nil, avatar: String? = nil, emoji: String? = nil) {
+        self.agentId = agentId
+        self.name = name
+        self.avatar = avatar
+        self.emoji = emoji
+    }
+}
+
+public struct AgentIdentityParams: Codable, Sendable {
+    public let agentId: String?
+    public let sessionKey: String?
+
+    public init(agentId: String? = nil, sessionKey: String? = nil) {
+        self.agentId = agentId
+        self.sessionKey = sessionKey
+    }
+}
+
+public struct AgentParams: Codable, Sendable {
+    public let message: String
+    public let idempotencyKey: String
+    public let agentId: String?
+    public let to: String?
+    public let sessionId: String?
+    public let sessionKey: String?
+    public let thinking: String?
+    public let deliver: Bool?
+    public let channel: String?
+    public let timeout: Int?
+    public let extraSystemPrompt: String?
+    public let label: String?
+
+    public init(
+        message: String,
+        idempotencyKey: String,
+        agentId: String? = nil,
+        to: String? = nil,
+        sessionId: String? = nil,
+        sessionKey: String? = nil,
+        thinking: String? = nil,
+        deliver: Bool? = nil,
+        channel: String? = nil,
+        timeout: Int? = nil,
+        extraSystemPrompt: String? = nil,
+        label: String? = nil
+    ) {
+        self.message = message
+        self.idempotencyKey = idempotencyKey
+        self.agentId = agentId
+        self.to = to
+        self.sessionId = sessionId
+        self.sessionKey = sessionKey
+        self.thinking = thinking
+        self.deliver = deliver
+        self.channel = channel
+        self.timeout = timeout
+        self.extraSystemPrompt = extraSystemPrompt
+        self.label = label
+    }
+}
+
+public struct AgentResultPayload: Codable, Sendable {
+    public let text: String?
+    public let mediaUrl: String?
+    public let mediaUrls: [String]?
+    public let replyToId: String?
+    public let isError: Bool?
+
+    public init(
+        text: String? = nil,
+        mediaUrl: String? = nil,
+        mediaUrls: [String]? = nil,
+        replyToId: String? = nil,
+        isError: Bool? = nil
+    ) {
+        self.text = text
+        self.mediaUrl = mediaUrl
+        self.mediaUrls = mediaUrls
+        self.replyToId = replyToId
+        self.isError = isError
+    }
+}
+
+public struct AgentWaitParams: Codable, Sendable {
+    public let runId: String
+    public let timeoutMs: Int?
+
+    public init(runId: String, timeoutMs: Int? = nil) {
+        self.runId = runId
+        self.timeoutMs = timeoutMs
+    }
+}
+
+public struct AgentWaitResult: Codable, Sendable {
+    public let runId: String
+    public let status: AgentWaitResultStatus
+    public let startedAt: Int?
+    public let endedAt: Int?
+    public let error: String?
+
+    public init(
+        runId: String,
+        status: AgentWaitResultStatus,
+        startedAt: Int? = nil,
+        endedAt: Int? = nil,
+        error: String? = nil
+    ) {
+        self.runId = runId
+        self.status = status
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.error = error
+    }
+}
+
+public enum AgentWaitResultStatus: String, Codable, Sendable {
+    case ok
+    case error
+    case timeout
+}
+
+public struct ChatAbortParams: Codable, Sendable {
+    public let sessionKey: String
+    public let runId: String?
+
+    public init(sessionKey: String, runId: String? = nil) {
+        self.sessionKey = sessionKey
+        self.runId = runId
+    }
+}
+
+public struct ChatAbortResult: Codable, Sendable {
+    public let ok: Bool
+    public let aborted: Bool
+    public let runIds: [String]
+
+    public init(ok: Bool = true, aborted: Bool, runIds: [String]) {
+        self.ok = ok
+        self.aborted = aborted
+        self.runIds = runIds
+    }
+}
+
+public struct ChatEventPayload: Codable, Sendable {
+    public let runId: String
+    public let sessionKey: String
+    public let seq: Int
+    public let state: ChatEventPayloadState
+    public let message: ChatMessage?
+    public let deltaText: String?
+    public let errorMessage: String?
+    public let usage: ChatEventPayloadUsage?
+    public let stopReason: String?
+
+    public init(
+        runId: String,
+        sessionKey: String,
+        seq: Int,
+        state: ChatEventPayloadState,
+        message: ChatMessage? = nil,
+        deltaText: String? = nil,
+        errorMessage: String? = nil,
+        usage: ChatEventPayloadUsage? = nil,
+        stopReason: String? = nil
+    ) {
+        self.runId = runId
+        self.sessionKey = sessionKey
+        self.seq = seq
+        self.state = state
+        self.message = message
+        self.deltaText = deltaText
+        self.errorMessage = errorMessage
+        self.usage = usage
+        self.stopReason = stopReason
+    }
+}
+
+public enum ChatEventPayloadState: String, Codable, Sendable {
+    case delta
+    case final
+    case aborted
+    case error
+}
+
+public struct ChatEventPayloadUsage: Codable, Sendable {
+    public let inputTokens: Int
+    public let outputTokens: Int
+
+    public init(inputTokens: Int, outputTokens: Int) {
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+    }
+}
+
+public struct ChatHistoryParams: Codable, Sendable {
+    public let sessionKey: String
+    public let limit: Int?
+
+    public init(sessionKey: String, limit: Int? = nil) {
+        self.sessionKey = sessionKey
+        self.limit = limit
+    }
+}
+
+public struct ChatHistoryResult: Codable, Sendable {
+    public let sessionKey: String
+    public let sessionId: String?
+    public let messages: [ChatMessage]
+
+    public init(sessionKey: String, sessionId: String? = nil, messages: [ChatMessage]) {
+        self.sessionKey = sessionKey
+        self.sessionId = sessionId
+        self.messages = messages
+    }
+}
+
+public struct ChatInjectParams: Codable, Sendable {
+    public let sessionKey: String
+    public let message: String
+    public let label: String?
+
+    public init(sessionKey: String, message: String, label: String? = nil) {
+        self.sessionKey = sessionKey
+        self.message = message
+        self.label = label
+    }
+}
+
+public struct ChatMessage: Codable, Sendable {
+    public let role: ChatMessageRole
+    public let content: [[String: AnyCodable]]
+    public let timestamp: Int
+    public let runId: String?
+
+    public init(role: ChatMessageRole, content: [[String: AnyCodable]], timestamp: Int, runId: String? = nil) {
+        self.role = role
+        self.content = content
+        self.timestamp = timestamp
+        self.runId = runId
+    }
+}
+
+public enum ChatMessageRole: String, Codable, Sendable {
+    case user
+    case assistant
+    case tool
+}
+
+public struct ChatSendParams: Codable, Sendable {
+    public let sessionKey: String
+    public let message: String
+    public let thinking: String?
+    public let deliver: Bool?
+    public let timeoutMs: Int?
+    public let idempotencyKey: String
+
+    public init(
+        sessionKey: String,
+        message: String,
+        thinking: String? = nil,
+        deliver: Bool? = nil,
+        timeoutMs: Int? = nil,
+        idempotencyKey: String
+    ) {
+        self.sessionKey = sessionKey
+        self.message = message
+        self.thinking = thinking
+        self.deliver = deliver
+        self.timeoutMs = timeoutMs
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+public struct ChatSendResult: Codable, Sendable {
+    public let runId: String
+    public let status: ChatSendResultStatus
+
+    public init(runId: String, status: ChatSendResultStatus) {
+        self.runId = runId
+        self.status = status
+    }
+}
+
+public enum ChatSendResultStatus: String, Codable, Sendable {
+    case started
+    case inFlight = "in_flight"
+    case ok
+    case error
+}
+
 public struct DevicePairResolvedEvent: Codable, Sendable {
     public let requestId: String
     public let deviceId: String

@@ -4,6 +4,9 @@
  */
 import type { Usage } from "./model/types.ts";
 
+/** What a run cut short by a stop, restart or crash reports; it is never run again. */
+export const RUN_INTERRUPTED = "the gateway restarted while this run was in progress; it was not run again";
+
 export interface AgentRunInput {
   /** The caller's idempotency key: a second start with the same id joins the first run. */
   runId: string;
@@ -26,6 +29,11 @@ export interface AgentRunInput {
   onEvent?: (event: AgentEvent) => void;
   /** Where the message came from (a channel, a hook), shown to the model as data. */
   source?: { channel?: string; from?: string; label?: string };
+  /**
+   * How the run's tools call gateway methods: as whoever started the run (its scopes apply).
+   * Default: the gateway's own agent caller (operator read + write).
+   */
+  call?: (method: string, params: unknown) => Promise<unknown>;
 }
 
 /** The `data` of an `agent` event, by stream (protocol.md §7). */

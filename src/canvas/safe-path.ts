@@ -3,7 +3,7 @@
  * client sends is treated as hostile: the only way to get a path back is for its fully resolved
  * real location (symlinks followed) to sit inside the real location of the root.
  */
-import { realpath, stat } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 
 /** Why a path was refused; for debug logs only, never for the client (which always sees 404). */
@@ -45,6 +45,24 @@ async function resolveInside(realRoot: string, candidate: string): Promise<Resol
   }
 }
 
+/** The path below the root that `decoded` names, or null when it may not name anything. */
+function relativeInside(decoded: string): string | null {
+  // Backslashes are separators on Windows and NUL truncates paths in C APIs; no canvas needs them.
+  if (decoded.includes("\0") || decoded.includes("\\")) return null;
+  if (decoded.split("/").includes("..")) return null;
+  // Anchoring at "/" before normalising means no input can produce a path above the root.
+  return path.posix.normalize("/" + decoded).slice(1);
+}
+
+async function realRootOf(root: string): Promise<string | null> {
+  try {
+    return await realpath(root);
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
+
 /**
  * Maps `urlPath` (the still percent-encoded part of the URL after the host's prefix, without the
  * query string) to a regular file under `root`, or refuses. A directory maps to its `index.html`.
@@ -61,20 +79,10 @@ export async function resolveSafePath(root: string, urlPath: string): Promise<Sa
   } catch {
     return refuse("malformed");
   }
-  // Backslashes are separators on Windows and NUL truncates paths in C APIs; no canvas needs them.
-  if (decoded.includes("\0") || decoded.includes("\\")) return refuse("forbidden");
-  if (decoded.split("/").includes("..")) return refuse("forbidden");
-
-  // Anchoring at "/" before normalising means no input can produce a path above the root.
-  const relative = path.posix.normalize("/" + decoded).slice(1);
-
-  let realRoot: string;
-  try {
-    realRoot = await realpath(root);
-  } catch (error) {
-    if (isMissing(error)) return refuse("not-found");
-    throw error;
-  }
+  const relative = relativeInside(decoded);
+  if (relative === null) return refuse("forbidden");
+  const realRoot = await realRootOf(root);
+  if (realRoot === null) return refuse("not-found");
 
   const target = await resolveInside(realRoot, path.join(realRoot, relative));
   if (typeof target === "string") return refuse(target);
@@ -86,4 +94,67 @@ export async function resolveSafePath(root: string, urlPath: string): Promise<Sa
   if (typeof index === "string") return refuse(index);
   if (!index.isFile) return refuse("not-found");
   return { ok: true, path: index.real, size: index.size };
+}
+
+export type SafeTargetResult =
+  | { ok: true; /** Real path (symlinks followed), or where a missing entry would be created. */ path: string; kind: "file" | "directory" | "missing"; size: number }
+  | { ok: false; reason: SafePathRefusal };
+
+export interface SafeTargetOptions {
+  /**
+   * Accept a path that does not exist yet (a file about to be written): its nearest existing
+   * ancestor gets the containment check, and no part of the missing rest may be a dangling
+   * symlink (writing through one would create its target, wherever it points). Default false.
+   */
+  allowMissing?: boolean;
+}
+
+/**
+ * For the agent's file tools: like `resolveSafePath`, but `relativePath` is a plain path (not
+ * URL-encoded), a directory is returned as itself rather than its `index.html`, and with
+ * `allowMissing` a not-yet-existing entry is accepted. The same refusals and the same
+ * check-then-use window apply.
+ */
+export async function resolveSafeTarget(root: string, relativePath: string, options: SafeTargetOptions = {}): Promise<SafeTargetResult> {
+  const relative = relativeInside(relativePath);
+  if (relative === null) return { ok: false, reason: "forbidden" };
+  const realRoot = await realRootOf(root);
+  if (realRoot === null) return { ok: false, reason: "not-found" };
+  const candidate = path.join(realRoot, relative);
+  const target = await resolveInside(realRoot, candidate);
+  if (typeof target !== "string") {
+    if (target.isFile) return { ok: true, path: target.real, kind: "file", size: target.size };
+    if (target.isDirectory) return { ok: true, path: target.real, kind: "directory", size: target.size };
+    return { ok: false, reason: "not-found" };
+  }
+  if (target !== "not-found" || !options.allowMissing) return { ok: false, reason: target };
+  return resolveMissing(realRoot, candidate);
+}
+
+/** Walks up from a missing `candidate` to the nearest existing directory, which must be inside. */
+async function resolveMissing(realRoot: string, candidate: string): Promise<SafeTargetResult> {
+  const rest: string[] = [];
+  let current = candidate;
+  while (current !== realRoot) {
+    // realpath failed, but lstat succeeding means something is there: a dangling or looping link.
+    if (await exists(current)) return { ok: false, reason: "outside" };
+    rest.unshift(path.basename(current));
+    current = path.dirname(current);
+    const ancestor = await resolveInside(realRoot, current);
+    if (ancestor === "not-found") continue;
+    if (typeof ancestor === "string") return { ok: false, reason: ancestor };
+    if (!ancestor.isDirectory) return { ok: false, reason: "not-found" };
+    return { ok: true, path: path.join(ancestor.real, ...rest), kind: "missing", size: 0 };
+  }
+  return { ok: false, reason: "not-found" };
+}
+
+async function exists(candidate: string): Promise<boolean> {
+  try {
+    await lstat(candidate);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
 }

@@ -27,13 +27,13 @@ const main = defineCommand({
     config: () => import("./config.ts").then((m) => m.default),
     doctor: () => import("./doctor.ts").then((m) => m.default),
     logs: () => import("./logs.ts").then((m) => m.default),
-    agent: notYet({ command: "agent", description: "Run one agent turn through the gateway" }),
+    sessions: () => import("./sessions.ts").then((m) => m.default),
+    agent: () => import("./agent.ts").then((m) => m.default),
     message: notYet({
       command: "message",
       description: "Send messages through the gateway's channels",
       subCommands: { send: { command: "message send", description: "Send a message to a channel target" } },
     }),
-    sessions: notYet({ command: "sessions", description: "List and inspect agent sessions" }),
     channels: notYet({ command: "channels", description: "Link and inspect channels (WhatsApp, Telegram)" }),
   },
 });

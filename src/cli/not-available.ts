@@ -1,6 +1,6 @@
 /**
  * Commands the product has and this build does not have yet. They are listed in `--help` and
- * say so in words, because "Unknown command agent" reads like a typo or a broken install.
+ * say so in words, because "Unknown command message" reads like a typo or a broken install.
  * They exit 1 (a plain failure: scripts must not mistake them for done).
  */
 import { defineCommand, type CommandDef } from "citty";

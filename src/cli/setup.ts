@@ -26,7 +26,7 @@ export function describeSetup(s: SetupSummary): string {
     `State dir:  ${s.stateDir.path} (${state(s.stateDir.created)})`,
     `Config:     ${s.config.path} (${config})`,
     `Auth:       ${secret}`,
-    `Workspace:  ${s.workspace.path} (${state(s.workspace.created)})`,
+    `Workspace:  ${s.workspace.path} (${state(s.workspace.created)}${s.workspace.seeded.length ? `; wrote ${s.workspace.seeded.join(", ")}` : ""})`,
     `Canvas:     ${s.canvas.path} (${state(s.canvas.created)})`,
     `Gateway:    ws://127.0.0.1:${s.port} (port from ${s.portSource})`,
     ...s.notes.map((note) => `Note:       ${note}`),

@@ -48,7 +48,17 @@ export interface ClientOptions {
   onClose?: (code: number, reason: string) => void;
 }
 
-type Pending = { resolve: (frame: any) => void; reject: (error: Error) => void };
+export interface RequestOptions {
+  /**
+   * How long to wait for the (final) response. Default: the client's `timeoutMs`. `Infinity`
+   * waits until the response arrives or the connection closes (an agent run with no deadline).
+   */
+  timeoutMs?: number;
+  /** Receives the `accepted` ack of a two-stage method (`agent`) that precedes its final response. */
+  onAccepted?: (payload: any) => void;
+}
+
+type Pending = { resolve: (frame: any) => void; reject: (error: Error) => void; onAccepted?: (payload: any) => void };
 
 export class GatewayClient {
   private ws: WebSocket | null = null;
@@ -155,21 +165,29 @@ export class GatewayClient {
       else this.options.onEvent?.(frame.event, frame.payload);
     } else if (frame?.type === "res") {
       const waiter = this.pending.get(frame.id);
+      if (!waiter) return;
       // `agent` answers twice; the first ("accepted") is an ack, the caller waits for the final one.
-      if (waiter && frame.payload?.status !== "accepted") {
-        this.pending.delete(frame.id);
-        waiter.resolve(frame);
+      if (frame.ok && frame.payload?.status === "accepted") {
+        waiter.onAccepted?.(frame.payload);
+        return;
       }
+      this.pending.delete(frame.id);
+      waiter.resolve(frame);
     }
   }
 
-  /** Sends a request and resolves with the whole response frame; rejects at once when not connected. */
-  request(method: string, params: unknown): Promise<any> {
+  /**
+   * Sends a request and resolves with the whole (final) response frame; rejects at once when not
+   * connected, and when the connection closes or the wait times out before the response.
+   */
+  request(method: string, params: unknown, options: RequestOptions = {}): Promise<any> {
     if (this.ws?.readyState !== WebSocket.OPEN) return Promise.reject(new ClientError(`not connected to ${this.options.url}`, "CLOSED"));
     const id = String(this.nextId++);
-    const response = new Promise<any>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const response = new Promise<any>((resolve, reject) => this.pending.set(id, { resolve, reject, onAccepted: options.onAccepted }));
     this.ws!.send(JSON.stringify({ type: "req", id, method, params }));
-    return withTimeout(response, this.timeoutMs, `timed out after ${this.timeoutMs} ms waiting for ${method}`).finally(() => this.pending.delete(id));
+    const ms = options.timeoutMs ?? this.timeoutMs;
+    const waited = Number.isFinite(ms) ? withTimeout(response, ms, `timed out after ${ms} ms waiting for ${method}`) : response;
+    return waited.finally(() => this.pending.delete(id));
   }
 
   /** Calls a method and returns its payload, or throws with the gateway's error message. */

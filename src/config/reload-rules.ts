@@ -20,6 +20,8 @@ const RULES: readonly [prefix: string, kind: ChangeKind][] = [
   ["gateway.nodes", "hot"],
   ["gateway.tools", "hot"],
   ["gateway.http", "hot"],
+  // The route table is built at start (Bun's routes are fixed while listening).
+  ["hooks.path", "restart"],
   ["hooks", "hot"],
   ["agents.defaults.heartbeat", "hot"],
   ["agent.heartbeat", "hot"],

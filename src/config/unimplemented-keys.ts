@@ -34,8 +34,6 @@ function hasContent(value: unknown): boolean {
 
 /** A section that is on unless it says `enabled: false`. */
 const turnedOn = (value: unknown) => hasContent(value) && !(isRecord(value) && value.enabled === false);
-/** A section that is off unless it says `enabled: true` (the reference's hooks). */
-const enabledTrue = (value: unknown) => isRecord(value) && value.enabled === true;
 const tailscaleOn = (value: unknown) => isRecord(value) && value.mode !== undefined && value.mode !== "off";
 const isTrue = (value: unknown) => value === true;
 
@@ -61,10 +59,9 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "gateway.remote.sshIdentity", reason: NO_SSH },
   { path: "gateway.remote.tlsFingerprint", reason: "certificate pinning is not supported yet; wss:// is checked against the system CAs only" },
   { path: "gateway.tls", reason: "TLS is not supported yet; the gateway serves plain HTTP and WS", matters: turnedOn },
-  { path: "gateway.http.endpoints.chatCompletions.*", except: ["enabled"], reason: `only .enabled is read; ${NO_AGENT}` },
-  { path: "gateway.http.endpoints.responses.*", except: ["enabled"], reason: `only .enabled is read; ${NO_AGENT}` },
+  { path: "gateway.http.endpoints.chatCompletions.*", except: ["enabled"], reason: "only .enabled is read; the body limit is 1 MiB and image inputs are not supported yet" },
+  { path: "gateway.http.endpoints.responses.*", except: ["enabled", "maxBodyBytes"], reason: "only .enabled and .maxBodyBytes are read; file and image inputs are not supported yet" },
   { path: "gateway.nodes.browser", reason: "browser control through nodes is not supported yet" },
-  { path: "gateway.tools", reason: "no tools are served over /tools/invoke yet" },
   { path: "gateway.tailscale", reason: "Tailscale serve/funnel is not supported yet", matters: tailscaleOn },
   { path: "gateway.channelHealthCheckMinutes", reason: NO_CHANNELS },
   { path: "logging.consoleStyle", reason: "console lines have one format" },
@@ -76,13 +73,13 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "commands.*", except: ["restart"], reason: "only commands.restart is implemented" },
   { path: "channels.*", reason: NO_CHANNELS, matters: turnedOn },
   { path: "web", reason: NO_CHANNELS },
-  { path: "hooks", reason: "the /hooks endpoints are not implemented yet", matters: enabledTrue },
+  { path: "hooks.*", except: ["enabled", "token", "path", "maxBodyBytes"], reason: "only the direct /wake and /agent hooks are served; mappings, presets and session policy are not implemented yet" },
   { path: "session", reason: NO_AGENT },
   { path: "identity", reason: NO_AGENT },
   { path: "agent", reason: NO_AGENT },
   { path: "models", reason: "model providers are not implemented yet" },
   { path: "auth", reason: "model provider auth profiles are not implemented yet" },
-  { path: "tools", reason: "agent tools are not implemented yet" },
+  { path: "tools.*", except: ["allow", "deny"], reason: "only tools.allow and tools.deny are applied" },
   { path: "bindings", reason: "agent routing bindings are not implemented yet" },
   { path: "routing", reason: "message routing is not implemented yet" },
   { path: "messages", reason: "message handling settings are not implemented yet" },

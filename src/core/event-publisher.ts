@@ -11,9 +11,14 @@ export interface EventPublisher {
   publish<E extends BroadcastEventName>(event: E, payload: PayloadOf<E> | RawJson<PayloadOf<E>>): void;
   /** To one connection; false when it is gone. */
   sendTo<E extends ConnectionEventName>(connId: string, event: E, payload: PayloadOf<E>): boolean;
-  /** To the connections subscribed to `topic` (e.g. `run:<id>`, `session:<key>`). */
-  publishToTopic<E extends TopicEventName>(topic: string, event: E, payload: PayloadOf<E>): void;
+  /**
+   * To the connections subscribed to any of `topics` (e.g. `run:<id>`, `session:<key>`), each
+   * once; `requireCap` limits it to connections that declared that cap (`tool-events`).
+   */
+  publishToTopic<E extends TopicEventName>(topics: string | readonly string[], event: E, payload: PayloadOf<E>, options?: { requireCap?: string }): void;
   /** Adds a connection to a topic's subscribers until it unsubscribes or closes. */
   subscribe(topic: string, connId: string): void;
   unsubscribe(topic: string, connId: string): void;
+  /** Forgets a topic and its subscribers (a run that ended). */
+  dropTopic(topic: string): void;
 }

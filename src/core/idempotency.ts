@@ -11,11 +11,13 @@ import type { IdempotencyRecords } from "../store/idempotency-records.ts";
 export const IDEMPOTENCY_TTL_MS = 5 * 60_000;
 export const IDEMPOTENCY_MAX_ENTRIES = 2000;
 
-export type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorShape };
+export type Outcome = { ok: true; payload: unknown } | { ok: false; error: ErrorShape; payload?: unknown };
 
 /** Thrown by work whose failure is a result (the node answered with an error), so it is cached. */
 export interface CacheableFailure {
   toShape(): ErrorShape;
+  /** Sent beside the error (the `agent` method's final `{runId, status: "error"}`). */
+  payload?: unknown;
 }
 
 interface Entry {
@@ -65,12 +67,15 @@ export class IdempotencyCache {
    * Runs `work` under `key`. Its value, or a cacheable failure it throws, becomes the stored
    * outcome; any other error is not remembered (nothing happened that a retry could repeat).
    */
-  run(key: string, work: () => Promise<unknown>, options: { persist: boolean }): Promise<Outcome> {
+  run(key: string, work: () => Promise<unknown>, options: { persist: boolean; interrupted?: Outcome }): Promise<Outcome> {
     const atMs = this.now();
+    // What a retry after a crash or restart gets while this runs: the work is never done twice,
+    // and the caller learns that it was cut short. The real outcome overwrites it.
+    if (options.persist && options.interrupted) this.persist(key, options.interrupted, atMs);
     const running = work().then(
       (payload): Outcome => ({ ok: true, payload }),
       (error): Outcome => {
-        if (this.isCacheableFailure(error)) return { ok: false, error: error.toShape() };
+        if (this.isCacheableFailure(error)) return { ok: false, error: error.toShape(), ...(error.payload !== undefined ? { payload: error.payload } : {}) };
         this.memory.delete(key);
         throw error;
       },

@@ -8,6 +8,7 @@ import { hostname as osHostname } from "node:os";
 import { CloseCodes } from "../../protocol/errors.ts";
 import type { Policy } from "../../protocol/handshake.ts";
 import { DEFAULT_POLICY, HANDSHAKE_TIMEOUT_MS, methods } from "../../protocol/index.ts";
+import { AgentRuntime } from "../agent/runtime.ts";
 import { canvasPart } from "../canvas/canvas-part.ts";
 import { reloadOptions, type Options } from "../config/load.ts";
 import { unimplementedKeys } from "../config/unimplemented-keys.ts";
@@ -32,13 +33,14 @@ import { openStore } from "../store/database.ts";
 import { DeviceStore } from "../store/devices.ts";
 import { IdempotencyRecords } from "../store/idempotency-records.ts";
 import { NodeStore } from "../store/nodes.ts";
+import { SqliteSessionStore } from "../store/sessions.ts";
 import { VERSION } from "../version.ts";
 import { AuthRateLimiter } from "./auth/auth-rate-limit.ts";
 import { configReloader } from "./config-reloader.ts";
 import { ConnectionPublisher } from "./events/publisher.ts";
 import { SilentApprovalCoalescer } from "./events/silent-approvals.ts";
 import { createHttpServer } from "./http/http-server.ts";
-import { gatewayRoutes } from "./http/routes.ts";
+import { gatewayRoutesFor } from "./http/routes.ts";
 import { methodHandlers } from "./methods/registry.ts";
 import { RestartController } from "./restart-controller.ts";
 import type { Caller } from "./rpc/caller.ts";
@@ -70,7 +72,20 @@ export interface CreateGatewayOptions {
   onRestart?: (reason: string) => void;
   /** When the previous in-process restart happened, so the cooldown spans restarts. */
   lastRestartAtMs?: number;
+  /** The HTTP client model providers are called with (default: the global `fetch`). */
+  fetch?: typeof fetch;
 }
+
+/** Who the agent's tools are when a run's starter gave no caller of its own: an operator that may read and write. */
+const AGENT_CALLER: Caller = {
+  connId: "agent",
+  remoteAddress: "127.0.0.1",
+  isLocal: true,
+  session: {
+    protocol: 4, role: "operator", scopes: ["operator.read", "operator.write"], client: { id: "gateway-agent", version: "1", platform: process.platform, mode: "backend" },
+    deviceId: null, authMethod: "none", caps: [], presenceKey: null, node: null,
+  },
+};
 
 export interface ListenResult {
   port: number;
@@ -98,6 +113,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const db = openStore(init.options.paths.stateDir);
   const devices = new DeviceStore(db);
   const nodeStore = new NodeStore(db);
+  const sessions = new SqliteSessionStore(db, { now });
   const connections = new ConnectionRegistry();
   const metrics = createGatewayMetrics({ connectionsByRole: () => countByRole(connections), knownMethods: Object.keys(methods) });
   let ready = false;
@@ -156,6 +172,10 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     },
     metrics,
     call: (method, params, caller: Caller) => dispatcher.call(method, params, caller),
+    get agent() {
+      return agent;
+    },
+    sessions,
     presence,
     health,
     connections,
@@ -186,11 +206,21 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   redactor.addSecret(init.options.auth.token);
   redactor.addSecret(init.options.auth.password);
 
+  const agent = new AgentRuntime({
+    options: () => services.options,
+    events: publisher,
+    sessions,
+    registry: metrics.registry,
+    callAsAgent: (method, params) => dispatcher.call(method, params, AGENT_CALLER),
+    tools: async (options) => (await import("../agent/tools/registry.ts")).agentTools(options.config),
+    now,
+    fetch: init.fetch,
+  });
   const reloader = configReloader(services, restart);
   const canvas = canvasPart(init.options.canvas);
   // Started in this order, stopped in reverse.
   const partsRunner = new PartList(
-    [tickPart(publisher, policy.tickIntervalMs, now), healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS), canvas, reloader],
+    [tickPart(publisher, policy.tickIntervalMs, now), healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS), canvas, agent.part(), reloader],
     log,
   );
 
@@ -208,7 +238,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     handshakeTimeoutMs: init.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
   });
   const http = createHttpServer({
-    routes: gatewayRoutes,
+    routes: gatewayRoutesFor(init.options.config),
     services,
     log,
     ready: () => ready,
@@ -247,6 +277,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     announcer.cancel();
     silentApprovals.flush();
     restart.cancel();
+    // Agent runs can take minutes: they end now (as errors that say so) rather than hold the drain.
+    await agent.shutdown();
     // Let requests already being worked on (a config write, an invoke) finish and answer.
     await dispatcher.drain(DRAIN_MS);
     services.invoker.cancelAll();

@@ -5,6 +5,8 @@
  * the event publisher and the small `ConnectionDirectory` below.
  */
 import type { Policy } from "../../protocol/handshake.ts";
+import type { AgentRuntime } from "../agent/runtime.ts";
+import type { SessionStore } from "../agent/sessions/types.ts";
 import type { ConfigFile } from "../config/read-config.ts";
 import type { Options, ResolvedAuth } from "../config/load.ts";
 import type { EventPublisher } from "../core/event-publisher.ts";
@@ -57,6 +59,10 @@ export interface GatewayServices {
   readonly metrics: GatewayMetrics;
   /** In-process method calls, with the same scope checks and validation as a client's. */
   readonly call: (method: string, params: unknown, caller: Caller) => Promise<unknown>;
+  /** Agent runs: start, abort, wait (the runtime part). */
+  readonly agent: AgentRuntime;
+  /** Agent sessions and their transcripts. */
+  readonly sessions: SessionStore;
   readonly presence: PresenceRegistry;
   readonly health: HealthMonitor;
   readonly connections: ConnectionDirectory;

@@ -9,6 +9,7 @@ import { commandHint } from "../cli/command-hint.ts";
 import { generateToken } from "../gateway/ensure-secret.ts";
 import { getAtPath, parseDocument, setPath } from "../config/config-document.ts";
 import { hashConfigText, updateConfig } from "../config/config-writer.ts";
+import { seedWorkspace } from "./workspace-files.ts";
 
 /** Where the gateway's secret comes from after setup; never the secret itself. */
 export type SecretSource = "generated" | "config-token" | "config-password" | "env-token" | "env-password" | "none";
@@ -18,7 +19,7 @@ export interface SetupSummary {
   stateDir: { path: string; created: boolean };
   config: { path: string; created: boolean; changed: string[] };
   secret: { source: SecretSource; location: string | null };
-  workspace: { path: string; created: boolean };
+  workspace: { path: string; created: boolean; seeded: string[] };
   canvas: { path: string; created: boolean };
   port: number;
   portSource: Options["portSource"];
@@ -89,6 +90,7 @@ export async function runSetup(options: Readonly<Options>): Promise<SetupSummary
   if (changed.length > 0 || !configExisted) await updateConfig({ path: paths.configPath, baseHash: hashConfigText(raw), edit: () => doc });
 
   const workspaceCreated = await ensureDir(options.workspace);
+  const seeded = await seedWorkspace(options.workspace);
   const canvasCreated = await ensureDir(options.canvas.root);
   const location =
     source === "generated" || source === "config-token" ? `${paths.configPath} (gateway.auth.token)`
@@ -102,11 +104,11 @@ export async function runSetup(options: Readonly<Options>): Promise<SetupSummary
     stateDir: { path: paths.stateDir, created: stateCreated },
     config: { path: paths.configPath, created: !configExisted, changed },
     secret: { source, location },
-    workspace: { path: options.workspace, created: workspaceCreated },
+    workspace: { path: options.workspace, created: workspaceCreated, seeded },
     canvas: { path: options.canvas.root, created: canvasCreated },
     port: options.port,
     portSource: options.portSource,
     notes,
-    changed: stateCreated || !configExisted || changed.length > 0 || workspaceCreated || canvasCreated,
+    changed: stateCreated || !configExisted || changed.length > 0 || workspaceCreated || canvasCreated || seeded.length > 0,
   };
 }

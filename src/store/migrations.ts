@@ -72,4 +72,32 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX idempotency_created ON idempotency(created_at_ms);
   `,
+  // 3: agent sessions (one row per key) and their transcripts. `message_count` doubles as the
+  // last `seq`, so appends and `messageCount` need no scan. The transcript's primary key is the
+  // index that reads one conversation in order (and its newest entries with a range on seq).
+  `
+  CREATE TABLE sessions (
+    key           TEXT PRIMARY KEY,
+    agent_id      TEXT NOT NULL,
+    session_id    TEXT NOT NULL UNIQUE,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    label         TEXT,
+    model         TEXT,
+    message_count INTEGER NOT NULL DEFAULT 0,
+    input_tokens  INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_updated ON sessions(updated_at_ms);
+  CREATE INDEX sessions_agent_updated ON sessions(agent_id, updated_at_ms);
+  CREATE TABLE transcript_entries (
+    session_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    ts         INTEGER NOT NULL,
+    role       TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    run_id     TEXT,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -1,6 +1,6 @@
 /** `openclaw setup` and `openclaw config get|set|unset` as the real CLI against temp homes. */
 import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, writeConfig } from "../helpers/cli.ts";
@@ -36,6 +36,19 @@ describe("openclaw setup", () => {
     expect(result.stdout).not.toContain(config.gateway.auth.token);
     expect(result.stdout).toContain(`${configPath} (gateway.auth.token)`);
     expect(result.stdout).toContain("(created)");
+  });
+
+  test("seeds the workspace's bootstrap files and never overwrites one the user wrote", async () => {
+    const h = await home();
+    const workspace = join(h, ".openclaw", "workspace");
+    const first = JSON.parse((await runCli(["setup", "--json"], { home: h })).stdout);
+    expect(first.workspace.seeded.sort()).toEqual(["AGENTS.md", "IDENTITY.md", "SOUL.md", "TOOLS.md", "USER.md"]);
+    expect(await readFile(join(workspace, "AGENTS.md"), "utf8")).toContain("marked as data");
+    await writeFile(join(workspace, "SOUL.md"), "mine\n");
+    await rm(join(workspace, "USER.md"));
+    const second = JSON.parse((await runCli(["setup", "--json"], { home: h })).stdout);
+    expect(second.workspace.seeded).toEqual(["USER.md"]);
+    expect(await readFile(join(workspace, "SOUL.md"), "utf8")).toBe("mine\n");
   });
 
   test("a second run changes nothing, says so, and keeps the token", async () => {

@@ -32,6 +32,8 @@ export interface TestGatewayInit extends Omit<CreateGatewayOptions, "options" | 
    * entry makes `stop()` throw. Default: none.
    */
   expectErrors?: RegExp[];
+  /** Start on this home (a restart of an earlier test gateway); its owner removes it. Default: a new temp home. */
+  home?: string;
 }
 
 export interface TestGateway {
@@ -65,7 +67,9 @@ export async function makeTempHome(): Promise<string> {
 }
 
 export async function startTestGateway(init: TestGatewayInit = {}): Promise<TestGateway> {
-  const home = await makeTempHome();
+  // A test that restarts a gateway passes the first one's home (and removes it itself).
+  const ownsHome = init.home === undefined;
+  const home = init.home ?? (await makeTempHome());
   const stateDir = join(home, ".openclaw");
   await mkdir(stateDir, { recursive: true });
   const { gateway: gatewayConfig, ...rest } = init.config ?? {};
@@ -105,13 +109,13 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
       () => `; last lines:\n${logLines.slice(-8).join("\n")}`,
     );
   };
-  const { config: _c, env: _e, canvas: _k, fileLog: _f, expectErrors: _x, ...gatewayInit } = init;
+  const { config: _c, env: _e, canvas: _k, fileLog: _f, expectErrors: _x, home: _h, ...gatewayInit } = init;
   const gateway = createGateway({ ...gatewayInit, options, logging });
   let listening;
   try {
     listening = await gateway.listen();
   } catch (error) {
-    await rm(home, { recursive: true, force: true });
+    if (ownsHome) await rm(home, { recursive: true, force: true });
     throw error;
   }
   let stopped = false;
@@ -120,7 +124,7 @@ export async function startTestGateway(init: TestGatewayInit = {}): Promise<Test
     stopped = true;
     await gateway.stop();
     await logging.close();
-    await rm(home, { recursive: true, force: true });
+    if (ownsHome) await rm(home, { recursive: true, force: true });
     const unexpected = unexpectedErrors();
     if (unexpected.length > 0) {
       throw new Error(`the test gateway logged ${unexpected.length} unexpected error(s); pass expectErrors (or call gw.expectError) if the test means them:\n${unexpected.join("\n")}`);

@@ -24,6 +24,8 @@ const IMPLEMENTED_METHODS = [
   "node.pair.request", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.verify",
   "device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.token.rotate", "device.token.revoke",
   "config.get", "config.schema", "config.set", "config.patch", "config.apply",
+  "agent", "agent.wait", "agent.identity.get", "chat.send", "chat.history", "chat.abort", "chat.inject",
+  "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete",
 ];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 

@@ -109,16 +109,26 @@ test("a slow receiver skips droppable events and is closed for the others", () =
 
 test("topics: subscribers only, and a closed connection leaves every topic", () => {
   const h = setup();
-  // No event has the `subscribers` audience yet (agent runs bring them); the topic bookkeeping is tested through a cast.
-  const publishToTopic = h.publisher.publishToTopic.bind(h.publisher) as (topic: string, event: string, payload: unknown) => void;
+  const event = (seq: number) => ({ runId: "1", seq, stream: "assistant" as const, ts: 1, data: {} });
   h.publisher.subscribe("run:1", "reader");
   h.publisher.subscribe("run:1", "admin");
+  h.publisher.subscribe("session:s", "reader");
   h.publisher.subscribe("run:2", "reader");
-  publishToTopic("run:1", "tick", { ts: 3 });
+  // Subscribed to both topics, the reader still gets the event once.
+  h.publisher.publishToTopic(["run:1", "session:s"], "agent", event(1));
   expect([h.reader.got.length, h.admin.got.length, h.pairer.got.length]).toEqual([1, 1, 0]);
   h.publisher.unsubscribe("run:1", "admin");
   h.publisher.connectionClosed("reader");
-  publishToTopic("run:1", "tick", { ts: 4 });
-  publishToTopic("run:2", "tick", { ts: 5 });
+  h.publisher.publishToTopic("run:1", "agent", event(2));
+  h.publisher.publishToTopic("run:2", "agent", event(3));
   expect([h.reader.got.length, h.admin.got.length]).toEqual([1, 1]);
+});
+
+test("topic events can require a cap (tool events go to clients that declared tool-events)", () => {
+  const h = setup();
+  h.admin.session!.caps.push("tool-events");
+  h.publisher.subscribe("run:1", "reader");
+  h.publisher.subscribe("run:1", "admin");
+  h.publisher.publishToTopic("run:1", "agent", { runId: "1", seq: 1, stream: "tool", ts: 1, data: { phase: "start" } }, { requireCap: "tool-events" });
+  expect([h.reader.got.length, h.admin.got.length]).toEqual([0, 1]);
 });

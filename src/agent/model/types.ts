@@ -109,4 +109,23 @@ export interface ResolvedModel {
   maxTokens: number;
   /** Ask for usage in streaming (`stream_options.include_usage`); default true on loopback base URLs. */
   usageInStreaming: boolean;
+  /**
+   * False when this model cannot be called as configured (an `api` no client speaks, an unknown
+   * provider, no base URL, no API key). It is still listed so the runtime can fail it with
+   * `unsupportedReason` or fall back; its client's stream throws that reason. Absent means true.
+   */
+  supported?: boolean;
+  /** Why `supported` is false, naming the config key to fix; the same text as the resolver's warning. */
+  unsupportedReason?: string;
+  /**
+   * Chat Completions only: the body field for `maxTokens` (`compat.maxTokensField`). Default
+   * `max_tokens`; `max_completion_tokens` for the `openai` provider, whose newer models refuse the old field.
+   */
+  maxTokensField?: "max_tokens" | "max_completion_tokens";
+}
+
+/** What `createModelClient` (and each wire-format client) accepts besides the model. */
+export interface ModelClientOptions {
+  /** The fetch to call (tests, proxies). Default: the global `fetch`. */
+  fetch?: typeof fetch;
 }

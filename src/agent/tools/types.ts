@@ -40,3 +40,6 @@ export interface Tool {
 export class ToolError extends Error {
   override name = "ToolError";
 }
+
+/** What the model is told about a tool (its function declaration). */
+export type ToolSpec = Pick<Tool, "name" | "description" | "parameters">;

@@ -71,13 +71,16 @@ export class ConnectionPublisher implements EventPublisher {
     return true;
   }
 
-  publishToTopic<E extends TopicEventName>(topic: string, event: E, payload: PayloadOf<E>): void {
-    const members = this.topics.get(topic);
-    if (!members) return;
+  publishToTopic<E extends TopicEventName>(topics: string | readonly string[], event: E, payload: PayloadOf<E>, options: { requireCap?: string } = {}): void {
+    const connIds = new Set<string>();
+    for (const topic of typeof topics === "string" ? [topics] : topics) for (const connId of this.topics.get(topic) ?? []) connIds.add(connId);
+    if (connIds.size === 0) return;
     const receivers: EventReceiver[] = [];
-    for (const connId of members) {
+    for (const connId of connIds) {
       const receiver = this.options.receivers.get(connId);
-      if (receiver?.session) receivers.push(receiver);
+      if (!receiver?.session) continue;
+      if (options.requireCap && !receiver.session.caps.includes(options.requireCap)) continue;
+      receivers.push(receiver);
     }
     this.fanOut(event, payload, receivers);
   }
@@ -96,6 +99,11 @@ export class ConnectionPublisher implements EventPublisher {
     members?.delete(connId);
     if (members?.size === 0) this.topics.delete(topic);
     this.topicsByConn.get(connId)?.delete(topic);
+  }
+
+  dropTopic(topic: string): void {
+    for (const connId of this.topics.get(topic) ?? []) this.topicsByConn.get(connId)?.delete(topic);
+    this.topics.delete(topic);
   }
 
   /** A connection closed: it leaves every topic. */

@@ -1,19 +1,16 @@
-/** `/v1/chat/completions` and `/v1/responses`: 404 while disabled, as the reference does. */
-import { apiError, notFound } from "./responses.ts";
-import type { HttpRoute, RequestContext } from "./route.ts";
-
-type Endpoint = "chatCompletions" | "responses";
-
-function endpoint(name: Endpoint) {
-  return (_request: Request, ctx: RequestContext): Response => {
-    if (ctx.services.options.config.gateway?.http?.endpoints?.[name]?.enabled !== true) return notFound();
-    const denied = ctx.requireBearer();
-    if (denied) return denied;
-    return apiError(503, "api_error", "the agent runtime is not available in this build yet");
-  };
-}
+/**
+ * The OpenAI-compatible surface (protocol.md §8.1, §8.2): `/v1/chat/completions`,
+ * `/v1/responses` and the `/v1/models` listing, each 404 while its endpoint is disabled.
+ * The handlers live in `openai/`.
+ */
+import { chatCompletions } from "./openai/chat-completions.ts";
+import { getModel, listModels } from "./openai/models.ts";
+import { responses } from "./openai/openresponses.ts";
+import type { HttpRoute } from "./route.ts";
 
 export const openAiRoutes: readonly HttpRoute[] = [
-  { path: "/v1/chat/completions", methods: ["POST"], handler: endpoint("chatCompletions") },
-  { path: "/v1/responses", methods: ["POST"], handler: endpoint("responses") },
+  { path: "/v1/chat/completions", methods: ["POST"], handler: chatCompletions },
+  { path: "/v1/responses", methods: ["POST"], handler: responses },
+  { path: "/v1/models", methods: ["GET"], handler: listModels },
+  { path: "/v1/models/*", methods: ["GET"], handler: getModel },
 ];

@@ -2,10 +2,24 @@
  * Every HTTP route on the gateway port, by area. Adding a route: export it from its area's
  * file and list the area here; `createGateway` composes the table into `Bun.serve({ routes })`.
  */
+import type { OpenClawConfig } from "../../../protocol/config-schema.ts";
+import { hookRoutes } from "./hooks.ts";
+import { DEFAULT_HOOKS_PATH, hooksSettings } from "./hooks/settings.ts";
 import { metricsRoutes } from "./metrics-route.ts";
 import { openAiRoutes } from "./openai-endpoints.ts";
 import { probeRoutes } from "./probes.ts";
 import type { HttpRoute } from "./route.ts";
 import { toolRoutes } from "./tools-invoke.ts";
 
-export const gatewayRoutes: readonly HttpRoute[] = [...probeRoutes, ...toolRoutes, ...openAiRoutes, ...metricsRoutes];
+const fixedRoutes: readonly HttpRoute[] = [...probeRoutes, ...toolRoutes, ...openAiRoutes, ...metricsRoutes];
+
+/**
+ * The table for a gateway started with `config`. Bun's route table is fixed once the server
+ * listens, so `hooks.path` is read here, once; a path another route already has keeps hooks at
+ * the default (where they answer 404 and log why).
+ */
+export function gatewayRoutesFor(config: Readonly<OpenClawConfig>): readonly HttpRoute[] {
+  const wanted = hooksSettings(config).basePath ?? DEFAULT_HOOKS_PATH;
+  const taken = fixedRoutes.some((route) => route.path === `${wanted}/*`);
+  return [...hookRoutes(taken ? DEFAULT_HOOKS_PATH : wanted), ...fixedRoutes];
+}

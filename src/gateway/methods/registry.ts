@@ -1,9 +1,12 @@
 /** Every implemented method, by name: the dispatcher's table and `hello-ok.features.methods`. */
 import type { MethodHandlers } from "../rpc/dispatcher.ts";
+import { agentHandlers } from "./agent.ts";
+import { chatHandlers } from "./chat.ts";
 import { configMethods } from "./config.ts";
 import { deviceMethods } from "./devices.ts";
 import { nodeMethods } from "./nodes.ts";
 import { nodePairingMethods } from "./node-pairing.ts";
+import { sessionMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
 
 export const methodHandlers: MethodHandlers = {
@@ -12,4 +15,7 @@ export const methodHandlers: MethodHandlers = {
   ...nodePairingMethods,
   ...deviceMethods,
   ...configMethods,
+  ...sessionMethods,
+  ...agentHandlers,
+  ...chatHandlers,
 };

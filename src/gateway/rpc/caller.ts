@@ -44,4 +44,9 @@ export interface Caller {
 export interface Replier {
   respond(id: string, payload: unknown): void;
   respondError(id: string, error: ErrorShape, payload?: unknown): void;
+  /**
+   * An early `res` before the final one (the `agent` method's "accepted"). Callers that only
+   * want the outcome (in-process calls) leave it out and the ack is dropped.
+   */
+  acknowledge?(id: string, payload: unknown): void;
 }

@@ -22,6 +22,8 @@ export interface MethodContext {
   /** Shorthand for `caller.session`. */
   session: Session;
   services: GatewayServices;
+  /** Sends an early response on this request (two-stage methods); the handler's return is the final one. */
+  ack(payload: unknown): void;
 }
 
 type Awaitable<T> = T | Promise<T>;
@@ -67,7 +69,7 @@ export class Dispatcher {
     const started = performance.now();
     let result: unknown;
     try {
-      result = this.run(method, rawParams, caller);
+      result = this.run(method, rawParams, caller, (payload) => replier.acknowledge?.(id, payload));
     } catch (error) {
       this.fail(id, method, error, replier, started);
       return;
@@ -115,17 +117,19 @@ export class Dispatcher {
 
   private fail(id: string, method: string, error: unknown, replier: Replier, started: number): void {
     let shape;
+    let payload: unknown;
     if (error instanceof RpcError) {
       shape = error.toShape();
+      payload = error.payload;
     } else {
       this.log.error(`method ${method} failed:`, error);
       shape = { code: ErrorCodes.UNAVAILABLE, message: "internal error" };
     }
-    replier.respondError(id, shape);
+    replier.respondError(id, shape, payload);
     this.observe(method, shape.code, performance.now() - started);
   }
 
-  private run(method: string, rawParams: unknown, caller: Caller): unknown {
+  private run(method: string, rawParams: unknown, caller: Caller, ack: (payload: unknown) => void): unknown {
     if (method === "connect") throw new RpcError(ErrorCodes.INVALID_REQUEST, "connect is only valid as the first request");
     const record = methodRecord(method);
     const handler = record ? this.handlers.get(method) : undefined;
@@ -136,7 +140,7 @@ export class Dispatcher {
     authorize(method, record, caller.session);
     const checked = validateParams(method, rawParams ?? {});
     if (!checked.ok) throw new RpcError(ErrorCodes.INVALID_REQUEST, `invalid ${method} params: ${checked.errors}`);
-    return handler(checked.value, { caller, session: caller.session, services: this.services });
+    return handler(checked.value, { caller, session: caller.session, services: this.services, ack });
   }
 }
 

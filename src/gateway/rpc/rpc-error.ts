@@ -13,6 +13,8 @@ export interface RetryHint {
 export class RpcError extends Error {
   /** Set by `retryLater` (and by replays of errors that had it). */
   retry?: RetryHint;
+  /** A payload sent beside the error (`agent`'s final `{runId, status:"error", summary}`). */
+  payload?: unknown;
 
   constructor(
     readonly code: ErrorCode,
@@ -27,6 +29,13 @@ export class RpcError extends Error {
   static retryLater(code: ErrorCode, message: string, options: { details?: unknown; retryAfterMs?: number }): RpcError {
     const error = new RpcError(code, message, options.details);
     error.retry = { retryable: true, retryAfterMs: options.retryAfterMs };
+    return error;
+  }
+
+  /** An error whose response also carries `payload`. */
+  static withPayload(code: ErrorCode, message: string, payload: unknown, details?: unknown): RpcError {
+    const error = new RpcError(code, message, details);
+    error.payload = payload;
     return error;
   }
 

@@ -77,6 +77,10 @@ export class Connection implements Replier {
     else this.sendRaw(JSON.stringify({ type: "res", id, ok: true, payload }));
   }
 
+  acknowledge(id: string, payload: unknown): void {
+    this.respond(id, payload);
+  }
+
   respondError(id: string, error: ErrorShape, payload?: unknown): void {
     this.sendRaw(JSON.stringify({ type: "res", id, ok: false, ...(payload !== undefined ? { payload } : {}), error }));
   }
