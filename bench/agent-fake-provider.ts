@@ -11,6 +11,8 @@
  * Prints `{"baseUrl": "http://127.0.0.1:<port>/v1"}` once listening; stops when stdin closes,
  * so it never outlives the driver.
  */
+export {}; // a module, for the top-level await at the end
+
 const TOKEN = "tok ";
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
   `data: ${JSON.stringify({ id: "chatcmpl-bench", object: "chat.completion.chunk", created: 1_700_000_000, model: "m", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;

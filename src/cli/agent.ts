@@ -84,15 +84,17 @@ function deadlineOf(raw: string | undefined): { timeout?: number; waitMs: number
   return { timeout, waitMs: timeout * 1000 + WAIT_MARGIN_MS };
 }
 
-async function paramsOf(flags: Flags): Promise<AgentParams> {
+/** The `agent` params, and how long to wait for the final; bad flags fail here, before connecting. */
+async function requestOf(flags: Flags): Promise<{ params: AgentParams; waitMs: number }> {
   for (const flag of ["agent", "session-key", "session-id", "to"] as const) {
     const value = text(flags[flag]);
     if (value !== undefined && !value.trim()) throw new CliError(`--${flag} must not be blank`);
   }
-  const { timeout } = deadlineOf(text(flags.timeout));
+  const { timeout, waitMs } = deadlineOf(text(flags.timeout));
   const optional = { agentId: text(flags.agent), to: text(flags.to), sessionKey: text(flags["session-key"]), sessionId: text(flags["session-id"]), thinking: text(flags.thinking), timeout };
   const defined = Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined));
-  return { message: await messageOf(flags), idempotencyKey: crypto.randomUUID(), ...defined, ...(flags.deliver ? { deliver: true } : {}) };
+  const params = { message: await messageOf(flags), idempotencyKey: crypto.randomUUID(), ...defined, ...(flags.deliver ? { deliver: true } : {}) };
+  return { params, waitMs };
 }
 
 /**
@@ -139,8 +141,7 @@ export default defineCommand({
   meta: { name: "agent", description: "Run one agent turn through the gateway and print the reply" },
   args,
   async run({ args: flags }) {
-    const params = await paramsOf(flags);
-    const { waitMs } = deadlineOf(flags.timeout);
+    const { params, waitMs } = await requestOf(flags);
     const runId = params.idempotencyKey;
     const options = await resolveClientOptions({ url: flags.url, token: flags.token, password: flags.password }, CLI_SCOPES);
     const reply = new ReplyStream((chunk) => void writeOut(chunk), process.stdout.isTTY === true && !flags.json);

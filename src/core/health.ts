@@ -26,6 +26,8 @@ export interface HealthSources {
   parts: () => Record<string, PartStatus>;
   /** The union of the channels the parts report. */
   channels: () => NonNullable<PartStatus["channels"]>;
+  /** How many sessions there are and the newest few (key, last update), for the summary. */
+  sessions?: () => { count: number; recent: { key: string; updatedAt: number }[] };
   /** Recent event-loop delay, or null before the first sample. */
   eventLoop?: () => EventLoopDelay | null;
   /** Called after each refresh with the new entry and version. */
@@ -87,7 +89,9 @@ export class HealthMonitor {
   private build(): HealthSummary {
     const started = performance.now();
     const sessionsPath = join(this.sources.stateDir, "agents", DEFAULT_AGENT_ID, "sessions");
-    const sessions = { path: sessionsPath, count: 0, recent: [] };
+    const now = this.sources.now();
+    const known = this.sources.sessions?.() ?? { count: 0, recent: [] };
+    const sessions = { path: sessionsPath, count: known.count, recent: known.recent.map((s) => ({ key: s.key, updatedAt: s.updatedAt, age: now - s.updatedAt })) };
     const channels = this.sources.channels();
     const parts = Object.fromEntries(
       Object.entries(this.sources.parts()).map(([name, s]) => [name, { state: s.state, ...(s.detail ? { detail: s.detail } : {}), ...(s.info ? { info: s.info } : {}) }]),

@@ -143,6 +143,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     parts: () => partsRunner.snapshot(),
     channels: () => partsRunner.channels(),
     eventLoop: () => metrics.eventLoopDelay(),
+    sessions: () => ({ count: sessions.count(), recent: sessions.list({ limit: 5 }).map((s) => ({ key: s.key, updatedAt: s.updatedAtMs })) }),
     onRefresh: (entry) => publisher.publish("health", new RawJson(entry.json)),
   });
 

@@ -89,6 +89,14 @@ export class SqliteSessionStore implements SessionStore {
     return row ? toMeta(row) : null;
   }
 
+  count(agentId?: string): number {
+    const row =
+      agentId === undefined
+        ? this.db.query<{ n: number }, []>("SELECT COUNT(*) AS n FROM sessions").get()
+        : this.db.query<{ n: number }, [string]>("SELECT COUNT(*) AS n FROM sessions WHERE agent_id = ?").get(agentId);
+    return row?.n ?? 0;
+  }
+
   list(options: { agentId?: string; limit?: number; updatedSinceMs?: number } = {}): SessionMeta[] {
     // SQLite reads a negative LIMIT as "no limit"; the lowest integer as "since ever".
     const limit = options.limit ?? -1;

@@ -39,6 +39,8 @@ export interface SessionStore {
   /** The session, created (with a new session id) when the key is new. */
   ensure(key: string, agentId: string): SessionMeta;
   get(key: string): SessionMeta | null;
+  /** How many sessions there are (of one agent). */
+  count(agentId?: string): number;
   /** Newest first; `updatedSinceMs` keeps sessions active at or after that time. */
   list(options?: { agentId?: string; limit?: number; updatedSinceMs?: number }): SessionMeta[];
   /** Appends in one transaction (a run's turn never half-lands) and bumps `updatedAtMs`. */

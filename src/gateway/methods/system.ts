@@ -2,6 +2,7 @@
 import type { PresenceEntry, StatusSummary, SystemEventParams } from "../../../protocol/methods/system.ts";
 import { ErrorCodes } from "../../../protocol/errors.ts";
 import { DEFAULT_AGENT_ID } from "../../core/health.ts";
+import { resolveModels } from "../../agent/model/resolve-models.ts";
 import { PresenceRegistry } from "../../core/presence/registry.ts";
 import type { logsMethods } from "../../../protocol/methods/logs.ts";
 import type { systemMethods as systemRecords } from "../../../protocol/methods/system.ts";
@@ -18,6 +19,13 @@ const PRESENCE_FIELDS = [
   "lastInputSeconds", "reason", "roles", "scopes", "tags",
 ] as const satisfies readonly (keyof SystemEventParams & keyof PresenceEntry)[];
 
+/** The default agent's primary model and its context window, as `status` shows them. */
+function defaultModel(services: MethodContext["services"]): { model: string | null; contextTokens: number | null } {
+  const options = services.options;
+  const [primary] = resolveModels(options.config, options.env).modelsFor(services.agent.settings().defaultAgentId);
+  return primary ? { model: primary.ref, contextTokens: primary.contextWindow } : { model: null, contextTokens: null };
+}
+
 function status(_params: unknown, { services, session }: MethodContext): StatusSummary {
   const sessionsPath = services.health.snapshot().sessions?.path;
   const channels = services.parts.channels();
@@ -29,10 +37,10 @@ function status(_params: unknown, { services, session }: MethodContext): StatusS
     queuedSystemEvents: [...services.systemEvents],
     sessions: {
       paths: sessionsPath ? [sessionsPath] : [],
-      count: 0,
-      defaults: { model: null, contextTokens: null },
-      recent: [],
-      byAgent: [],
+      count: services.sessions.count(),
+      defaults: defaultModel(services),
+      recent: services.sessions.list({ limit: 5 }).map((s) => ({ key: s.key, updatedAt: s.updatedAtMs, age: services.now() - s.updatedAtMs })),
+      byAgent: services.agent.settings().agents.map((a) => ({ agentId: a.id, count: services.sessions.count(a.id) })),
     },
     // Process details are for operators who may change things, not for read-only viewers.
     ...(session.scopes.includes("operator.admin")
