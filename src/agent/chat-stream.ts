@@ -23,7 +23,7 @@ export class ChatStream {
   private seq = 0;
   private text = "";
   private sentText = "";
-  private lastSentAt = 0;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private done = false;
 

@@ -267,7 +267,9 @@ export class AgentRuntime implements AgentRunner {
     let seq = 0;
     return {
       emit: (event: AgentEvent) => {
-        seq += 1;
+        // Tool events go only to clients with the cap; they do not advance the run's seq, so the
+        // others see no gap.
+        if (event.stream !== "tool" || seq === 0) seq += 1;
         const payload = { runId, seq, stream: event.stream, ts: this.deps.now(), data: event.data as Record<string, unknown>, sessionKey: input.sessionKey };
         // Tool events carry arguments and results: only clients that asked for them get them.
         this.deps.events.publishToTopic(topics, "agent", payload, event.stream === "tool" ? { requireCap: "tool-events" } : {});

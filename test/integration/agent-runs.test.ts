@@ -230,3 +230,54 @@ describe("history", () => {
     client.close();
   });
 });
+
+describe("runs, sessions and waiting", () => {
+  test("one run at a time per session: the second message waits for the first; other sessions run alongside", async () => {
+    const fake = openai((request) => {
+      const last = (request.body as { messages: { content: string }[] }).messages.at(-1)!.content;
+      return { type: "text", text: `re: ${last}`, firstByteDelayMs: last === "first" ? 200 : 0 };
+    });
+    await using gw = await startTestGateway({ config: modelConfig({ fake: { baseUrl: fake.baseUrl } }) });
+    const { client } = await connectClient(gw.url);
+    const a = sendAgent(client, { message: "first", idempotencyKey: "q1" });
+    await fake.waitForRequests(1);
+    const b = sendAgent(client, { message: "second", idempotencyKey: "q2" });
+    const c = sendAgent(client, { message: "elsewhere", idempotencyKey: "q3", sessionKey: "side" });
+    await Promise.all([finalFor(client, a), finalFor(client, b), finalFor(client, c)]);
+    const start = (runId: string) => client.frames.findIndex((f) => f.event === "agent" && f.payload.runId === runId && f.payload.data.phase === "start");
+    const end = (runId: string) => client.frames.findIndex((f) => f.event === "agent" && f.payload.runId === runId && f.payload.data.phase === "end");
+    expect(start("q2")).toBeGreaterThan(end("q1"));
+    // The other session did not wait for the slow first run.
+    expect(end("q3")).toBeLessThan(end("q1"));
+    // The queued message saw the first exchange as history.
+    expect(JSON.stringify(fake.requests.find((r) => JSON.stringify(r.body).includes("second"))!.body)).toContain("re: first");
+    client.close();
+  });
+
+  test("agent.wait reports a finished run, and timeout for one still running; agent.identity.get names the agent", async () => {
+    const fake = openai([{ type: "text", text: "done" }, { type: "hang" }]);
+    await using gw = await startTestGateway({ config: { ...modelConfig({ fake: { baseUrl: fake.baseUrl } }), agents: { ...modelConfig({ fake: { baseUrl: fake.baseUrl } }).agents, list: [{ id: "main", identity: { name: "Clawd", emoji: "🦞" } }] } } });
+    const { client } = await connectClient(gw.url);
+    await finalFor(client, sendAgent(client, { message: "hi", idempotencyKey: "w1" }));
+    expect((await client.rpc("agent.wait", { runId: "w1", timeoutMs: 1000 })).payload).toMatchObject({ runId: "w1", status: "ok" });
+    sendAgent(client, { message: "hi", idempotencyKey: "w2", sessionKey: "other" });
+    await fake.waitForRequests(2);
+    expect((await client.rpc("agent.wait", { runId: "w2", timeoutMs: 50 })).payload).toEqual({ runId: "w2", status: "timeout" });
+    expect((await client.rpc("agent.identity.get", {})).payload).toEqual({ agentId: "main", name: "Clawd", emoji: "🦞" });
+    expect((await client.rpc("agent.identity.get", { agentId: "nobody" })).error).toEqual({ code: "INVALID_REQUEST", message: "unknown agent id: nobody" });
+    client.close();
+  });
+
+  test("tool events reach only clients that declared the tool-events cap", async () => {
+    const fake = openai([{ type: "tool_calls", calls: [{ name: "sessions_list", arguments: {} }] }, { type: "text", text: "ok" }]);
+    await using gw = await startTestGateway({ config: modelConfig({ fake: { baseUrl: fake.baseUrl } }) });
+    const { client } = await connectClient(gw.url);
+    await finalFor(client, sendAgent(client, { message: "hi", idempotencyKey: "nocap" }));
+    const events = agentEvents(client, "nocap");
+    expect(events.map((e) => e.payload.stream)).not.toContain("tool");
+    expect(events.map((e) => e.payload.stream)).toContain("lifecycle");
+    // Tool events do not use up the run's seq: without them the sequence has no gap.
+    expect(events.map((e) => e.payload.seq)).toEqual(events.map((_, i) => i + 1));
+    client.close();
+  });
+});
