@@ -5,6 +5,7 @@
  * the gateway's CPU per token; and its RSS with 100 runs in flight.
  *
  *   bun bench/agent-bench.ts [--json] [--samples n] [--warmup n] [--tokens n] [--floods n] [--concurrent n]
+ *                            [--profile dir]
  *
  * Three processes: the fake provider (agent-fake-provider.ts), the gateway (`bun src/main.ts
  * gateway`), and this one, which measures. Paths alternate within each round so background load
@@ -28,6 +29,8 @@ const WARMUP = option("warmup", 20);
 const TOKENS = option("tokens", 1000);
 const FLOODS = option("floods", 20);
 const CONCURRENT = option("concurrent", 100);
+/** `--profile <dir>`: the latency gateway writes a Markdown CPU profile there when it stops. */
+const PROFILE_DIR = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : undefined;
 const TOKEN = "agent-bench-token-0123456789abcdef";
 
 interface Row {
@@ -53,7 +56,7 @@ async function startProvider() {
 }
 
 /** The gateway as its own process, its model the fake provider; stdout/stderr kept for failures. */
-async function startGateway(baseUrl: string) {
+async function startGateway(baseUrl: string, profileDir?: string) {
   const home = await mkdtemp(join(tmpdir(), "openclaw-agent-bench-"));
   await mkdir(join(home, ".openclaw"), { recursive: true });
   const config = {
@@ -67,7 +70,9 @@ async function startGateway(baseUrl: string) {
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined && !/^(OPENCLAW|CLAWDBOT)_/.test(key)) env[key] = value;
   Object.assign(env, { OPENCLAW_HOME: home, OPENCLAW_LOG_DIR: join(home, "logs"), OPENCLAW_SKIP_CANVAS_HOST: "1" });
   const port = freePort();
-  const proc = Bun.spawn([...sourceCommand(), "gateway", "--port", String(port)], { cwd: ROOT, env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const [bun, ...main] = sourceCommand();
+  const profile = profileDir ? ["--cpu-prof-md", "--cpu-prof-dir", profileDir] : [];
+  const proc = Bun.spawn([bun!, ...profile, ...main, "gateway", "--port", String(port)], { cwd: ROOT, env, stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const stop = async () => {
     proc.kill("SIGTERM");
     await proc.exited;
@@ -90,7 +95,7 @@ const provider = await startProvider();
 const direct = (prompt: string) => sseRun(`${provider.baseUrl}/chat/completions`, prompt);
 try {
   say(`provider ${provider.baseUrl} (pid ${provider.pid}); starting the gateway …`);
-  const gw = await startGateway(provider.baseUrl);
+  const gw = await startGateway(provider.baseUrl, PROFILE_DIR);
   const http = (prompt: string) => sseRun(`http://127.0.0.1:${gw.port}/v1/chat/completions`, prompt, { authorization: `Bearer ${TOKEN}` });
   let session = 0;
   const ws = (prompt: string) => gw.runner.run(prompt, `bench:${++session}`);

@@ -161,6 +161,15 @@ describe("404 Tool not available", () => {
     expect(await answer(await invokeAt(other.httpUrl, { tool: "canvas_read", args: { path: "x" } }))).toEqual(notAvailable("canvas_read"));
   });
 
+  test("a reloaded config applies to the next call", async () => {
+    await using other = await startTestGateway();
+    expect((await invokeAt(other.httpUrl, { tool: "canvas_list" })).status).toBe(200);
+    const { services } = other.gateway;
+    const file = services.options.file;
+    services.applyOptions(services.reloadOptions({ ...file, config: { ...file.config, gateway: { ...file.config.gateway, tools: { deny: ["canvas_list"] } } } }));
+    expect(await answer(await invokeAt(other.httpUrl, { tool: "canvas_list" }))).toEqual(notAvailable("canvas_list"));
+  });
+
   test("tools.deny applies here too", async () => {
     await using other = await startTestGateway({ config: { tools: { deny: ["group:fs"] } } });
     expect(await answer(await invokeAt(other.httpUrl, { tool: "canvas_list" }))).toEqual(notAvailable("canvas_list"));
@@ -173,7 +182,6 @@ describe("404 Tool not available", () => {
 });
 
 describe("the route with more tools, on the real gateway's services", () => {
-  const seen: unknown[] = [];
   const boom: Tool = {
     name: "boom",
     description: "fails unexpectedly",
@@ -188,7 +196,6 @@ describe("the route with more tools, on the real gateway's services", () => {
       await ctx.call("config.schema", {});
       await ctx.call("device.pair.list", {});
       const context = { args, agentId: ctx.agentId, sessionKey: ctx.sessionKey, runId: ctx.runId, toolCallId: ctx.toolCallId, canvasRoot: ctx.canvasRoot };
-      seen.push(context);
       return { content: "ok", details: context };
     },
   };
@@ -198,7 +205,13 @@ describe("the route with more tools, on the real gateway's services", () => {
   beforeAll(() => {
     const registry = createToolRegistry({ tools: [...BUILTIN_TOOLS, boom, whoami] });
     const http = createHttpServer({ routes: createToolRoutes({ registry }), services: gw.gateway.services, log: silentLogger(), ready: () => true, upgrade: () => notFound() });
-    server = Bun.serve({ hostname: "127.0.0.1", port: 0, reusePort: false, routes: http.routes, fetch: http.fetch });
+    const route = http.routes["/tools/invoke"]!;
+    server = Bun.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      reusePort: false,
+      fetch: async (request, srv) => (new URL(request.url).pathname === "/tools/invoke" ? await route(request, srv) : undefined) ?? notFound(),
+    });
     url = `http://127.0.0.1:${server.port}`;
   });
 

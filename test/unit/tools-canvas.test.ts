@@ -199,5 +199,6 @@ describe("canvas_list", () => {
     await rm(root, { recursive: true });
     expect(await run("canvas_list", {})).toEqual({ status: "ok", result: { content: "The canvas is empty.", details: { path: "", entries: [], truncated: false } } });
     expect(await refusal("canvas_list", { path: "sub" })).toBe('no such file or directory in the canvas: "sub"');
+    expect(await refusal("canvas_list", { path: ".." })).toBe(`path ".." may not contain '..'`);
   });
 });

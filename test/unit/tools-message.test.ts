@@ -85,18 +85,18 @@ describe("method calls from tools", () => {
     }
     expect(notBuilt.length).toBeGreaterThan(0);
     const method = notBuilt[0]!;
-    await expect(callMethod(toolContext(gw), method, {})).rejects.toEqual(new ToolError(`${method} failed: ${method} is not available in this build yet`));
+    await expect(callMethod(toolContext(gw), { method, params: {} })).rejects.toEqual(new ToolError(`${method} failed: ${method} is not available in this build yet`));
   });
 
   test("a missing scope is a refusal too", async () => {
     const ctx = toolContext(gw, { scopes: ["operator.read"] });
-    await expect(callMethod(ctx, "node.invoke", { nodeId: "n", command: "c", idempotencyKey: "k" })).rejects.toEqual(new ToolError("node.invoke failed: missing scope: operator.write"));
+    await expect(callMethod(ctx, { method: "node.invoke", params: { nodeId: "n", command: "c", idempotencyKey: "k" } })).rejects.toEqual(new ToolError("node.invoke failed: missing scope: operator.write"));
   });
 
   test("anything that is not a gateway refusal stays an exception (the registry masks it)", async () => {
     const boom = new TypeError("bug");
     const ctx = toolContext(gw, { call: () => Promise.reject(boom) });
-    await expect(callMethod(ctx, "health", {})).rejects.toBe(boom);
+    await expect(callMethod(ctx, { method: "health", params: {} })).rejects.toBe(boom);
   });
 
   test("structured answers: whole in details, bounded in content", () => {

@@ -44,16 +44,22 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function walk(dir: string, shown: string, recursive: boolean, out: CanvasEntry[]): Promise<boolean> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (out.length >= CANVAS_LIST_MAX_ENTRIES) return true;
-    const type = typeOf(entry);
-    const path = shown ? `${shown}/${entry.name}` : entry.name;
-    out.push(type === "file" ? { path, type, size: (await lstat(join(dir, entry.name))).size } : { path, type });
-    if (recursive && type === "directory" && (await walk(join(dir, entry.name), path, true, out))) return true;
-  }
-  return false;
+/** Entries under `dir`, shown with paths starting `shown`; truncated once the cap is reached. */
+async function listEntries(dir: string, shown: string, recursive: boolean): Promise<{ entries: CanvasEntry[]; truncated: boolean }> {
+  const entries: CanvasEntry[] = [];
+  const walk = async (current: string, prefix: string): Promise<boolean> => {
+    const found = (await readdir(current, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const entry of found) {
+      if (entries.length >= CANVAS_LIST_MAX_ENTRIES) return true;
+      const type = typeOf(entry);
+      const path = prefix ? `${prefix}/${entry.name}` : entry.name;
+      entries.push(type === "file" ? { path, type, size: (await lstat(join(current, entry.name))).size } : { path, type });
+      if (recursive && type === "directory" && (await walk(join(current, entry.name), path))) return true;
+    }
+    return false;
+  };
+  const truncated = await walk(dir, shown);
+  return { entries, truncated };
 }
 
 export const canvasListTool: Tool = {
@@ -64,12 +70,12 @@ export const canvasListTool: Tool = {
     const requested = (args.path as string | undefined) ?? "";
     // "", ".", "./a/" all name something under the root; show them the way listings print them.
     const shown = posix.normalize(`/${requested}`).slice(1).replace(/\/$/, "");
+    const atRoot = requested.split("/").every((segment) => segment === "" || segment === ".");
     // A canvas nobody has written to yet has no directory: that is an empty canvas, not an error.
-    if (shown === "" && !(await exists(ctx.canvasRoot))) return { content: "The canvas is empty.", details: { path: "", entries: [], truncated: false } };
+    if (atRoot && !(await exists(ctx.canvasRoot))) return { content: "The canvas is empty.", details: { path: "", entries: [], truncated: false } };
     const target = await canvasTarget(ctx.canvasRoot, requested);
     if (target.kind !== "directory") throw new ToolError(`${JSON.stringify(requested)} is a file; use canvas_read`);
-    const entries: CanvasEntry[] = [];
-    const truncated = await walk(target.path, shown, args.recursive === true, entries).catch((error) => fsRefusal(error, requested));
+    const { entries, truncated } = await listEntries(target.path, shown, args.recursive === true).catch((error) => fsRefusal(error, requested));
     const lines = entries.map((e) => `${e.path}${e.type === "directory" ? "/" : e.type === "symlink" ? " -> (symlink)" : ""}${e.size !== undefined ? ` (${e.size} bytes)` : ""}`);
     if (truncated) lines.push(`…(truncated at ${CANVAS_LIST_MAX_ENTRIES} entries)`);
     return { content: lines.length > 0 ? lines.join("\n") : "(empty directory)", details: { path: shown, entries, truncated } };

@@ -33,8 +33,9 @@ export function assertSupportedSchema(schema: JsonSchema, where = "parameters"):
 
 /** null when `value` fits `schema`, else a readable summary (`at /limit: must be <= 1000`). */
 export function checkArgs(schema: JsonSchema, value: unknown): string | null {
-  const problems: string[] = [];
-  check(schema, value, "", problems);
+  const checker = new ArgChecker();
+  checker.check(schema, value, "");
+  const { problems } = checker;
   if (problems.length === 0) return null;
   const shown = problems.slice(0, MAX_PROBLEMS);
   if (problems.length > MAX_PROBLEMS) shown.push(`and ${problems.length - MAX_PROBLEMS} more`);
@@ -53,6 +54,11 @@ function fitsType(type: string, value: unknown): boolean {
   return actual === type || (type === "number" && actual === "integer");
 }
 
+function article(type: string): string {
+  if (type === "integer") return "an integer";
+  return type === "object" || type === "array" ? `an ${type}` : `a ${type}`;
+}
+
 /** JSON Schema lengths count code points, not UTF-16 units. */
 function codePoints(text: string, atLeast: number): number {
   if (text.length <= atLeast) return text.length;
@@ -61,55 +67,62 @@ function codePoints(text: string, atLeast: number): number {
   return count;
 }
 
-function check(schema: JsonSchema, value: unknown, at: string, problems: string[]): void {
-  const where = `at ${at || "/"}`;
-  const push = (message: string) => problems.push(`${where}: ${message}`);
-  if (Array.isArray(schema.anyOf)) {
-    const fits = (schema.anyOf as JsonSchema[]).some((sub) => {
-      const found: string[] = [];
-      check(sub, value, at, found);
-      return found.length === 0;
-    });
-    if (!fits) push("does not match any allowed shape");
-  }
-  if (typeof schema.type === "string" && !fitsType(schema.type, value)) {
-    push(`must be ${schema.type === "integer" ? "an integer" : schema.type === "object" || schema.type === "array" ? `an ${schema.type}` : `a ${schema.type}`}`);
-    return;
-  }
-  if ("const" in schema && value !== schema.const) push(`must be ${JSON.stringify(schema.const)}`);
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) push(`must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
-  if (typeof value === "string") checkString(schema, value, push);
-  if (typeof value === "number") {
-    if (typeof schema.minimum === "number" && value < schema.minimum) push(`must be >= ${schema.minimum}`);
-    if (typeof schema.maximum === "number" && value > schema.maximum) push(`must be <= ${schema.maximum}`);
-  }
-  if (Array.isArray(value)) checkArray(schema, value, at, problems, push);
-  else if (typeOf(value) === "object") checkObject(schema, value as Record<string, unknown>, at, problems, push);
-}
+/** Walks a value beside its schema, collecting every problem with where it is. */
+class ArgChecker {
+  readonly problems: string[] = [];
 
-function checkString(schema: JsonSchema, value: string, push: (message: string) => void): void {
-  if (typeof schema.minLength === "number" && codePoints(value, schema.minLength) < schema.minLength) push(`must have at least ${schema.minLength} characters`);
-  if (typeof schema.maxLength === "number" && codePoints(value, schema.maxLength) > schema.maxLength) push(`must have at most ${schema.maxLength} characters`);
-  if (typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) push(`must match ${schema.pattern}`);
-}
-
-function checkArray(schema: JsonSchema, value: unknown[], at: string, problems: string[], push: (message: string) => void): void {
-  if (typeof schema.minItems === "number" && value.length < schema.minItems) push(`must have at least ${schema.minItems} items`);
-  if (typeof schema.maxItems === "number" && value.length > schema.maxItems) push(`must have at most ${schema.maxItems} items`);
-  const items = schema.items as JsonSchema | undefined;
-  if (items) value.forEach((item, i) => check(items, item, `${at}/${i}`, problems));
-}
-
-function checkObject(schema: JsonSchema, value: Record<string, unknown>, at: string, problems: string[], push: (message: string) => void): void {
-  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
-  for (const name of (schema.required ?? []) as string[]) {
-    if (!Object.hasOwn(value, name)) push(`missing required argument '${name}'`);
+  check(schema: JsonSchema, value: unknown, at: string): void {
+    if (Array.isArray(schema.anyOf)) {
+      const fits = (schema.anyOf as JsonSchema[]).some((sub) => {
+        const trial = new ArgChecker();
+        trial.check(sub, value, at);
+        return trial.problems.length === 0;
+      });
+      if (!fits) this.report(at, "does not match any allowed shape");
+    }
+    if (typeof schema.type === "string" && !fitsType(schema.type, value)) {
+      this.report(at, `must be ${article(schema.type)}`);
+      return;
+    }
+    if ("const" in schema && value !== schema.const) this.report(at, `must be ${JSON.stringify(schema.const)}`);
+    if (Array.isArray(schema.enum) && !schema.enum.includes(value)) this.report(at, `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`);
+    if (typeof value === "string") this.string(schema, value, at);
+    if (typeof value === "number") {
+      if (typeof schema.minimum === "number" && value < schema.minimum) this.report(at, `must be >= ${schema.minimum}`);
+      if (typeof schema.maximum === "number" && value > schema.maximum) this.report(at, `must be <= ${schema.maximum}`);
+    }
+    if (Array.isArray(value)) this.array(schema, value, at);
+    else if (typeOf(value) === "object") this.object(schema, value as Record<string, unknown>, at);
   }
-  const extra = schema.additionalProperties;
-  for (const [name, item] of Object.entries(value)) {
-    // hasOwn: `constructor` or `__proto__` as an argument name is just an unknown argument.
-    if (Object.hasOwn(properties, name)) check(properties[name]!, item, `${at}/${name}`, problems);
-    else if (extra === false) push(`unknown argument '${name}'`);
-    else if (typeof extra === "object" && extra !== null) check(extra as JsonSchema, item, `${at}/${name}`, problems);
+
+  private report(at: string, message: string): void {
+    this.problems.push(`at ${at || "/"}: ${message}`);
+  }
+
+  private string(schema: JsonSchema, value: string, at: string): void {
+    if (typeof schema.minLength === "number" && codePoints(value, schema.minLength) < schema.minLength) this.report(at, `must have at least ${schema.minLength} characters`);
+    if (typeof schema.maxLength === "number" && codePoints(value, schema.maxLength) > schema.maxLength) this.report(at, `must have at most ${schema.maxLength} characters`);
+    if (typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) this.report(at, `must match ${schema.pattern}`);
+  }
+
+  private array(schema: JsonSchema, value: unknown[], at: string): void {
+    if (typeof schema.minItems === "number" && value.length < schema.minItems) this.report(at, `must have at least ${schema.minItems} items`);
+    if (typeof schema.maxItems === "number" && value.length > schema.maxItems) this.report(at, `must have at most ${schema.maxItems} items`);
+    const items = schema.items as JsonSchema | undefined;
+    if (items) value.forEach((item, i) => this.check(items, item, `${at}/${i}`));
+  }
+
+  private object(schema: JsonSchema, value: Record<string, unknown>, at: string): void {
+    const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    for (const name of (schema.required ?? []) as string[]) {
+      if (!Object.hasOwn(value, name)) this.report(at, `missing required argument '${name}'`);
+    }
+    const extra = schema.additionalProperties;
+    for (const [name, item] of Object.entries(value)) {
+      // hasOwn: `constructor` or `__proto__` as an argument name is just an unknown argument.
+      if (Object.hasOwn(properties, name)) this.check(properties[name]!, item, `${at}/${name}`);
+      else if (extra === false) this.report(at, `unknown argument '${name}'`);
+      else if (typeof extra === "object" && extra !== null) this.check(extra as JsonSchema, item, `${at}/${name}`);
+    }
   }
 }

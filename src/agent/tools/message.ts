@@ -39,7 +39,7 @@ export const messageTool: Tool = {
       // The same tool call retried (a restart mid-run) must not send twice.
       idempotencyKey: `${ctx.runId}:${ctx.toolCallId}`,
     };
-    const sent = (await callMethod(ctx, "send", params, explain(channel))) as { messageId?: unknown; channel?: unknown } | null;
+    const sent = (await callMethod(ctx, { method: "send", params, explain: explain(channel) })) as { messageId?: unknown; channel?: unknown } | null;
     const via = typeof sent?.channel === "string" ? sent.channel : (channel ?? "the default channel");
     const id = typeof sent?.messageId === "string" ? ` (message id ${sent.messageId})` : "";
     return { content: `Sent to ${String(args.to)} via ${via}${id}.`, details: sent };

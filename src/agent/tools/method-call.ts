@@ -16,20 +16,22 @@ export function isNotBuiltYet(error: RpcError): boolean {
   return error.code === ErrorCodes.UNAVAILABLE && error.message.endsWith("is not available in this build yet");
 }
 
-/**
- * Calls `method` through the tool's caller. `explain` may reword a refusal for the model (the
- * `message` tool says which channel is missing); the default keeps the gateway's message.
- */
-export async function callMethod(
-  ctx: ToolContext,
-  method: string,
-  params: unknown,
-  explain: (error: RpcError) => string = (error) => `${method} failed: ${error.message}`,
-): Promise<unknown> {
+export interface MethodRequest {
+  method: string;
+  params: unknown;
+  /**
+   * Rewords a refusal for the model (the `message` tool says which channel is missing).
+   * Default: `<method> failed: <the gateway's message>`.
+   */
+  explain?: (error: RpcError) => string;
+}
+
+/** Calls a gateway method through the tool's caller; a refusal becomes a ToolError. */
+export async function callMethod(ctx: ToolContext, { method, params, explain }: MethodRequest): Promise<unknown> {
   try {
     return await ctx.call(method, params);
   } catch (error) {
-    if (error instanceof RpcError) throw new ToolError(explain(error));
+    if (error instanceof RpcError) throw new ToolError(explain ? explain(error) : `${method} failed: ${error.message}`);
     throw error;
   }
 }

@@ -42,7 +42,7 @@ async function invoke(args: Record<string, unknown>, ctx: ToolContext) {
     // node.invoke dedupes on this key, so a retried tool call never runs the command twice.
     idempotencyKey: `${ctx.runId}:${ctx.toolCallId}`,
   };
-  return jsonResult(await callMethod(ctx, "node.invoke", params, explain(`${params.command} on ${params.nodeId}`)));
+  return jsonResult(await callMethod(ctx, { method: "node.invoke", params, explain: explain(`${params.command} on ${params.nodeId}`) }));
 }
 
 export const nodesTool: Tool = {
@@ -53,9 +53,9 @@ export const nodesTool: Tool = {
     switch (args.action) {
       case "list":
       case "status":
-        return jsonResult(await callMethod(ctx, "node.list", {}, explain("node.list")));
+        return jsonResult(await callMethod(ctx, { method: "node.list", params: {}, explain: explain("node.list") }));
       case "describe":
-        return jsonResult(await callMethod(ctx, "node.describe", { nodeId: required(args, "nodeId", "describe") }, explain("node.describe")));
+        return jsonResult(await callMethod(ctx, { method: "node.describe", params: { nodeId: required(args, "nodeId", "describe") }, explain: explain("node.describe") }));
       case "invoke":
         return invoke(args, ctx);
       default:

@@ -20,6 +20,6 @@ export const sessionsHistoryTool: Tool = {
   parameters,
   async run(args, ctx) {
     const params = { sessionKey: args.sessionKey, limit: args.limit ?? SESSIONS_HISTORY_DEFAULT_LIMIT };
-    return jsonResult(await callMethod(ctx, "chat.history", params));
+    return jsonResult(await callMethod(ctx, { method: "chat.history", params }));
   },
 };

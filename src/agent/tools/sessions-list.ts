@@ -18,6 +18,6 @@ export const sessionsListTool: Tool = {
   async run(args, ctx) {
     // Only what the model set: the method applies its own defaults.
     const params = Object.fromEntries(Object.entries(args).filter(([, value]) => value !== undefined));
-    return jsonResult(await callMethod(ctx, "sessions.list", params));
+    return jsonResult(await callMethod(ctx, { method: "sessions.list", params }));
   },
 };
