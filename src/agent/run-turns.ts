@@ -8,7 +8,7 @@ import { createModelClient } from "./model/create-model-client.ts";
 import {
   ProviderError, type ModelClient, type ModelEvent, type ModelMessage, type ResolvedModel, type StopReason, type ToolCall, type ToolSpec, type Usage,
 } from "./model/types.ts";
-import type { AgentEvent } from "./runner-types.ts";
+import { RunFailure, type AgentEvent } from "./runner-types.ts";
 import { ToolError, type Tool, type ToolContext } from "./tools/types.ts";
 
 export interface TurnLoopInput {
@@ -37,17 +37,6 @@ export interface TurnLoopResult {
   usage: Usage;
   stopReason: StopReason | "max_turns";
   model: string | null;
-}
-
-/** A failure the run reports in words (no model could answer, the turn limit). */
-export class RunFailure extends Error {
-  override name = "RunFailure";
-  constructor(
-    message: string,
-    readonly kind: string,
-  ) {
-    super(message);
-  }
 }
 
 interface TurnOutput {

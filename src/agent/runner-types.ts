@@ -4,6 +4,17 @@
  */
 import type { Usage } from "./model/types.ts";
 
+/** A failure a run reports in words (no model could answer). Anything else is masked. */
+export class RunFailure extends Error {
+  override name = "RunFailure";
+  constructor(
+    message: string,
+    readonly kind: string,
+  ) {
+    super(message);
+  }
+}
+
 /** What a run cut short by a stop, restart or crash reports; it is never run again. */
 export const RUN_INTERRUPTED = "the gateway restarted while this run was in progress; it was not run again";
 

@@ -14,8 +14,8 @@ import { agentById, resolveAgents, type AgentSettings } from "./agents.ts";
 import { ChatStream } from "./chat-stream.ts";
 import { createAgentMetrics, type AgentMetrics } from "./agent-metrics.ts";
 import { NO_MODEL_MESSAGE, resolveModels } from "./model/resolve-models.ts";
-import type { ModelMessage, Usage } from "./model/types.ts";
-import { RUN_INTERRUPTED, type AgentEvent, type AgentRun, type AgentRunInput, type AgentRunner, type AgentRunResult, type AgentRunStatus } from "./runner-types.ts";
+import { ProviderError, type ModelMessage, type Usage } from "./model/types.ts";
+import { RUN_INTERRUPTED, RunFailure, type AgentEvent, type AgentRun, type AgentRunInput, type AgentRunner, type AgentRunResult, type AgentRunStatus } from "./runner-types.ts";
 import { trimHistory } from "./sessions/history.ts";
 import { SessionLanes } from "./sessions/session-lanes.ts";
 import type { SessionStore } from "./sessions/types.ts";
@@ -206,7 +206,10 @@ export class AgentRuntime implements AgentRunner {
     } catch (error) {
       const aborted = run.controller.signal.aborted;
       const status: AgentRunStatus = timedOut ? "timeout" : aborted ? "aborted" : "error";
-      const reason = aborted ? ((run.controller.signal.reason as Error | undefined)?.message ?? "aborted") : ((error as Error)?.message ?? String(error));
+      // Provider and run failures are the user's to read; anything else (a bug) is logged and masked.
+      const told = error instanceof ProviderError || error instanceof RunFailure;
+      if (!aborted && !told) this.log?.error(`agent run ${run.runId} failed:`, error);
+      const reason = aborted ? ((run.controller.signal.reason as Error | undefined)?.message ?? "aborted") : told ? (error as Error).message : "internal error";
       outcome = { status, text: "", usage: { inputTokens: 0, outputTokens: 0 }, stopReason: null, model: null, error: { kind: status === "error" ? ((error as { kind?: string }).kind ?? "error") : status, message: reason } };
     } finally {
       clearTimeout(timer);

@@ -6,7 +6,7 @@ import { ErrorCodes } from "../../../protocol/errors.ts";
 import type { chatMethods } from "../../../protocol/methods/chat.ts";
 import type { ModelMessage } from "../../agent/model/types.ts";
 import type { TranscriptEntry } from "../../agent/sessions/types.ts";
-import type { HandlersOf } from "../rpc/dispatcher.ts";
+import type { HandlersOf, MethodContext } from "../rpc/dispatcher.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 import { agentFor, finalOf, sessionKeyFor } from "./agent.ts";
 
@@ -47,6 +47,12 @@ function historyMessages(entries: TranscriptEntry[]) {
   return out.reverse();
 }
 
+/** The session a chat method names, and the agent it belongs to. */
+function sessionOf(ctx: MethodContext, raw: string) {
+  const sessionKey = sessionKeyFor(agentFor(ctx, undefined).id, raw);
+  return { sessionKey, agent: agentFor(ctx, sessionKey.split(":")[1]) };
+}
+
 export const chatHandlers: HandlersOf<typeof chatMethods> = {
   "chat.send": (params, ctx) => {
     const { services, caller } = ctx;
@@ -55,8 +61,7 @@ export const chatHandlers: HandlersOf<typeof chatMethods> = {
     const previous = services.idempotency.lookup(key);
     if (previous instanceof Promise) return { runId, status: "in_flight" };
     if (previous) return { runId, status: previous.ok ? "ok" : "error" };
-    const sessionKey = sessionKeyFor(agentFor(ctx, undefined).id, params.sessionKey);
-    const agent = agentFor(ctx, sessionKey.split(":")[1]);
+    const { sessionKey, agent } = sessionOf(ctx, params.sessionKey);
     services.events.subscribe(`session:${sessionKey}`, caller.connId);
     const run = services.agent.start({
       runId,
@@ -73,7 +78,7 @@ export const chatHandlers: HandlersOf<typeof chatMethods> = {
 
   "chat.history": (params, ctx) => {
     const { services, caller } = ctx;
-    const sessionKey = sessionKeyFor(agentFor(ctx, undefined).id, params.sessionKey);
+    const { sessionKey } = sessionOf(ctx, params.sessionKey);
     const session = services.sessions.get(sessionKey);
     // A client that reads the history follows the conversation from here on.
     services.events.subscribe(`session:${sessionKey}`, caller.connId);
@@ -83,7 +88,7 @@ export const chatHandlers: HandlersOf<typeof chatMethods> = {
 
   "chat.abort": (params, ctx) => {
     const { services } = ctx;
-    const sessionKey = sessionKeyFor(agentFor(ctx, undefined).id, params.sessionKey);
+    const { sessionKey } = sessionOf(ctx, params.sessionKey);
     const candidates = params.runId ? [params.runId] : services.agent.runsOf(sessionKey);
     const runIds = candidates.filter((runId) => services.agent.runsOf(sessionKey).includes(runId) && services.agent.abort(runId));
     return { ok: true, aborted: runIds.length > 0, runIds };
@@ -91,8 +96,7 @@ export const chatHandlers: HandlersOf<typeof chatMethods> = {
 
   "chat.inject": (params, ctx) => {
     const { services } = ctx;
-    const sessionKey = sessionKeyFor(agentFor(ctx, undefined).id, params.sessionKey);
-    const agent = agentFor(ctx, sessionKey.split(":")[1]);
+    const { sessionKey, agent } = sessionOf(ctx, params.sessionKey);
     if (!params.message.trim()) throw new RpcError(ErrorCodes.INVALID_REQUEST, "message required");
     const text = params.label ? `[${params.label}] ${params.message}` : params.message;
     services.sessions.ensure(sessionKey, agent.id);
