@@ -37,7 +37,6 @@ const turnedOn = (value: unknown) => hasContent(value) && !(isRecord(value) && v
 const tailscaleOn = (value: unknown) => isRecord(value) && value.mode !== undefined && value.mode !== "off";
 const isTrue = (value: unknown) => value === true;
 
-const NO_AGENT = "the agent runtime is not implemented yet";
 const NO_CHANNELS = "channels are not implemented yet";
 const NO_CONTROL_UI = "the control UI is not served yet";
 const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.remote.url directly";
@@ -68,16 +67,19 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "logging.redactSensitive", reason: "secrets are always redacted", matters: (value) => value !== "tools" },
   { path: "logging.redactPatterns", reason: "custom redaction patterns are not applied yet; only built-in secret patterns are masked" },
   { path: "canvasHost.liveReload", reason: "canvas live reload is not implemented yet", matters: isTrue },
-  { path: "agents.defaults.*", except: ["workspace"], reason: NO_AGENT },
-  { path: "agents.list", reason: NO_AGENT },
+  {
+    path: "agents.defaults.*",
+    except: ["workspace", "model", "models", "identity", "timeoutSeconds", "maxTurns", "maxConcurrent"],
+    reason: "only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read",
+  },
   { path: "commands.*", except: ["restart"], reason: "only commands.restart is implemented" },
   { path: "channels.*", reason: NO_CHANNELS, matters: turnedOn },
   { path: "web", reason: NO_CHANNELS },
   { path: "hooks.*", except: ["enabled", "token", "path", "maxBodyBytes"], reason: "only the direct /wake and /agent hooks are served; mappings, presets and session policy are not implemented yet" },
-  { path: "session", reason: NO_AGENT },
-  { path: "identity", reason: NO_AGENT },
-  { path: "agent", reason: NO_AGENT },
-  { path: "models", reason: "model providers are not implemented yet" },
+  { path: "session", reason: "session scoping and reset policies are not implemented yet" },
+  { path: "identity", reason: "use agents.list[].identity (or agents.defaults.identity)" },
+  { path: "agent", reason: "the legacy agent section is not read; use agents.defaults" },
+  { path: "models.mode", reason: "providers are always merged with the built-in ones" },
   { path: "auth", reason: "model provider auth profiles are not implemented yet" },
   { path: "tools.*", except: ["allow", "deny"], reason: "only tools.allow and tools.deny are applied" },
   { path: "bindings", reason: "agent routing bindings are not implemented yet" },
@@ -91,7 +93,7 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "discovery", reason: "LAN discovery is not implemented yet" },
   { path: "browser", reason: "browser control is not implemented yet", matters: turnedOn },
   { path: "cron", reason: "cron jobs are not implemented yet", matters: turnedOn },
-  { path: "env", reason: "environment variables from the config are not applied yet" },
+  { path: "env", reason: "only used for model provider keys; not applied to the process environment" },
   { path: "update", reason: "update checks are not implemented yet" },
 ];
 

@@ -94,18 +94,16 @@ describe("unimplementedKeys", () => {
       "logging.redactSensitive (secrets are always redacted)",
       "logging.redactPatterns (custom redaction patterns are not applied yet; only built-in secret patterns are masked)",
       "canvasHost.liveReload (canvas live reload is not implemented yet)",
-      "agents.defaults.model (the agent runtime is not implemented yet)",
-      "agents.defaults.heartbeat (the agent runtime is not implemented yet)",
-      "agents.list (the agent runtime is not implemented yet)",
+      "agents.defaults.heartbeat (only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read)",
       "commands.native (only commands.restart is implemented)",
       "channels.telegram (channels are not implemented yet)",
       "channels.whatsapp (channels are not implemented yet)",
-      "session (the agent runtime is not implemented yet)",
-      "models (model providers are not implemented yet)",
+      "session (session scoping and reset policies are not implemented yet)",
+      "models.mode (providers are always merged with the built-in ones)",
       "tools.profile (only tools.allow and tools.deny are applied)",
       "plugins (plugins are not supported yet)",
       "cron (cron jobs are not implemented yet)",
-      "env (environment variables from the config are not applied yet)",
+      "env (only used for model provider keys; not applied to the process environment)",
     ]);
   });
 
