@@ -214,8 +214,11 @@ export class AgentRuntime implements AgentRunner {
     } finally {
       clearTimeout(timer);
     }
-    this.deps.sessions.append(stored.key, [user, ...added].map((message) => ({ ts: this.deps.now(), message, runId: run.runId })));
-    this.deps.sessions.addUsage(stored.key, outcome.usage);
+    // A session reset or deleted during the run is a new conversation (or none): the old turn stays out of it.
+    if (this.deps.sessions.get(stored.key)?.sessionId === stored.sessionId) {
+      this.deps.sessions.append(stored.key, [user, ...added].map((message) => ({ ts: this.deps.now(), message, runId: run.runId })));
+      this.deps.sessions.addUsage(stored.key, outcome.usage);
+    }
     const endedAt = this.deps.now();
     if (outcome.status === "ok") emitter.emit({ stream: "lifecycle", data: { phase: "end", endedAt } });
     else emitter.emit({ stream: "lifecycle", data: { phase: "error", error: outcome.error!.message, endedAt } });

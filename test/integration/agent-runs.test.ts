@@ -281,3 +281,19 @@ describe("runs, sessions and waiting", () => {
     client.close();
   });
 });
+
+test("a session reset during a run aborts the run, and its turn stays out of the new conversation", async () => {
+  const fake = openai([{ type: "hang", text: "working" }]);
+  await using gw = await startTestGateway({ config: modelConfig({ fake: { baseUrl: fake.baseUrl } }) });
+  const { client } = await connectClient(gw.url);
+  const id = sendAgent(client, { message: "long job", idempotencyKey: "reset-me" });
+  await fake.waitForRequests(1);
+  const before = gw.gateway.services.sessions.get("agent:main:main")!.sessionId;
+  expect((await client.rpc("sessions.reset", { key: "main" })).ok).toBe(true);
+  const final = await finalFor(client, id);
+  expect(final.ok).toBe(false);
+  const after = gw.gateway.services.sessions.get("agent:main:main")!;
+  expect(after.sessionId).not.toBe(before);
+  expect(gw.gateway.services.sessions.transcript("agent:main:main")).toEqual([]);
+  client.close();
+});

@@ -17,7 +17,7 @@ import { resolveAgents } from "../../agent/agents.ts";
 import { previewOf, type PreviewItem } from "../../agent/sessions/preview.ts";
 import { mainSessionKey, normalizeSessionKey, parseSessionKey, SessionKeyError } from "../../agent/sessions/session-key.ts";
 import type { SessionMeta } from "../../agent/sessions/types.ts";
-import type { HandlersOf, MethodHandler } from "../rpc/dispatcher.ts";
+import type { HandlersOf, MethodContext, MethodHandler } from "../rpc/dispatcher.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 import type { GatewayServices } from "../services.ts";
 
@@ -104,8 +104,15 @@ const patch: MethodHandler<"sessions.patch"> = (params, { services }) => {
   return { ok: true as const, key, entry: sessionRow(meta) };
 };
 
+/** Aborts the session's runs (running or queued), as the reference does before a reset or delete. */
+function stopRunsOf(services: MethodContext["services"], key: string): void {
+  for (const runId of services.agent.runsOf(key)) services.agent.abort(runId);
+}
+
 const reset: MethodHandler<"sessions.reset"> = (params, { services }) => {
   const { key, agentId } = keyOf(services, params.key);
+  // A run still working on the old conversation would append into the new one: it ends first.
+  stopRunsOf(services, key);
   const meta = services.sessions.reset(key) ?? services.sessions.ensure(key, agentId);
   services.log.info(`session ${key} reset (new session id ${meta.sessionId})`);
   return { ok: true as const, key, entry: sessionRow(meta) };
@@ -116,6 +123,7 @@ const remove: MethodHandler<"sessions.delete"> = (params, { services }) => {
   // The main session is where unaddressed messages go; the reference refuses too (reset it instead).
   const main = mainSessionKey(defaultAgentId(services));
   if (key === main) throw new RpcError(ErrorCodes.INVALID_REQUEST, `Cannot delete the main session (${main}).`);
+  stopRunsOf(services, key);
   const deleted = services.sessions.delete(key);
   if (deleted) services.log.info(`session ${key} deleted`);
   return { ok: true as const, key, deleted };
