@@ -11,6 +11,7 @@ import * as configArea from "./methods/config.ts";
 import * as devicesArea from "./methods/devices.ts";
 import * as logsArea from "./methods/logs.ts";
 import * as nodesArea from "./methods/nodes.ts";
+import * as pairingArea from "./methods/pairing.ts";
 import * as sessionsArea from "./methods/sessions.ts";
 import * as systemArea from "./methods/system.ts";
 import * as eventsModule from "./events.ts";
@@ -45,6 +46,7 @@ export const methods = {
   ...logsArea.logsMethods,
   ...nodesArea.nodeMethods,
   ...devicesArea.deviceMethods,
+  ...pairingArea.pairingMethods,
   ...configArea.configMethods,
   ...agentArea.agentMethods,
   ...chatArea.chatMethods,
@@ -94,7 +96,7 @@ function collectDefinitions(...modules: Record<string, unknown>[]): Record<strin
 }
 
 /** Every exported schema by its export name; `protocol:gen` emits them under `definitions`. */
-export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, configArea, sessionsArea, agentArea, chatArea, eventsModule);
+export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, pairingArea, configArea, sessionsArea, agentArea, chatArea, eventsModule);
 export type DefinitionName = keyof typeof definitions;
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

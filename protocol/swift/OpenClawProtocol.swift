@@ -1271,6 +1271,86 @@ public struct PairedDeviceInfo: Codable, Sendable {
     }
 }
 
+public struct DmPairingRequest: Codable, Sendable {
+    public let channel: String
+    public let accountId: String
+    public let senderId: String
+    public let code: String
+    public let createdAt: Int
+    public let lastSeenAt: Int
+    public let meta: DmPairingRequestMeta?
+
+    public init(
+        channel: String,
+        accountId: String,
+        senderId: String,
+        code: String,
+        createdAt: Int,
+        lastSeenAt: Int,
+        meta: DmPairingRequestMeta? = nil
+    ) {
+        self.channel = channel
+        self.accountId = accountId
+        self.senderId = senderId
+        self.code = code
+        self.createdAt = createdAt
+        self.lastSeenAt = lastSeenAt
+        self.meta = meta
+    }
+}
+
+public struct DmPairingRequestMeta: Codable, Sendable {
+    public let name: String?
+    public let username: String?
+
+    public init(name: String? = nil, username: String? = nil) {
+        self.name = name
+        self.username = username
+    }
+}
+
+public struct PairingApproveParams: Codable, Sendable {
+    public let channel: String
+    public let code: String
+    public let accountId: String?
+
+    public init(channel: String, code: String, accountId: String? = nil) {
+        self.channel = channel
+        self.code = code
+        self.accountId = accountId
+    }
+}
+
+public struct PairingApproveResult: Codable, Sendable {
+    public let ok: Bool
+    public let channel: String
+    public let accountId: String
+    public let senderId: String
+
+    public init(ok: Bool = true, channel: String, accountId: String, senderId: String) {
+        self.ok = ok
+        self.channel = channel
+        self.accountId = accountId
+        self.senderId = senderId
+    }
+}
+
+public struct PairingListParams: Codable, Sendable {
+    public let channel: String?
+
+    public init(channel: String? = nil) {
+        self.channel = channel
+    }
+}
+
+public struct PairingListResult: Codable, Sendable {
+    public let requests: [DmPairingRequest]
+
+    public init(requests: [DmPairingRequest]) {
+        self.requests = requests
+    }
+}
+
 public struct ConfigSnapshot: Codable, Sendable {
     public let path: String
     public let exists: Bool

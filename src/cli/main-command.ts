@@ -22,6 +22,7 @@ const main = defineCommand({
     status: () => import("./status.ts").then((m) => m.default),
     nodes: () => import("./nodes.ts").then((m) => m.default),
     devices: () => import("./devices.ts").then((m) => m.default),
+    pairing: () => import("./pairing.ts").then((m) => m.default),
     node: () => import("./node.ts").then((m) => m.default),
     setup: () => import("./setup.ts").then((m) => m.default),
     config: () => import("./config.ts").then((m) => m.default),

@@ -31,6 +31,7 @@ import { Redactor } from "../log/redact.ts";
 import { createGatewayMetrics } from "../metrics/gateway-metrics.ts";
 import { openStore } from "../store/database.ts";
 import { DeviceStore } from "../store/devices.ts";
+import { SqlitePairingStore } from "../store/dm-pairing.ts";
 import { IdempotencyRecords } from "../store/idempotency-records.ts";
 import { NodeStore } from "../store/nodes.ts";
 import { SqliteSessionStore } from "../store/sessions.ts";
@@ -191,6 +192,7 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
       emit: (...event) => (event[0] === "device.pair.resolved" ? silentApprovals.resolved(event[1]) : publisher.publish(event[0], event[1])),
     }),
     nodePairing: new NodePairing({ store: nodeStore, now, emit: (...event) => publisher.publish(event[0], event[1]) }),
+    pairingStore: new SqlitePairingStore(db, { now }),
     authRateLimit: new AuthRateLimiter({ now, settings: () => services.options.config.gateway?.auth?.rateLimit }),
     systemEvents: [],
     logFile: () => {

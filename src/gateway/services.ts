@@ -7,6 +7,7 @@
 import type { Policy } from "../../protocol/handshake.ts";
 import type { AgentRuntime } from "../agent/runtime.ts";
 import type { SessionStore } from "../agent/sessions/types.ts";
+import type { PairingStore } from "../channels/store-types.ts";
 import type { ConfigFile } from "../config/read-config.ts";
 import type { Options, ResolvedAuth } from "../config/load.ts";
 import type { EventPublisher } from "../core/event-publisher.ts";
@@ -73,6 +74,8 @@ export interface GatewayServices {
   readonly idempotency: IdempotencyCache;
   readonly pairing: DevicePairing;
   readonly nodePairing: NodePairing;
+  /** DM pairing: the codes unknown senders were given, and the senders approved per channel account. */
+  readonly pairingStore: PairingStore;
   /** Failed-auth lockout per client address, shared by WebSocket connects and HTTP bearer auth. */
   readonly authRateLimit: AuthRateLimiter;
   /** System events posted with `system-event`, newest last, bounded. */

@@ -100,4 +100,65 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (session_id, seq)
   ) WITHOUT ROWID;
   `,
+  // 4: channels: the inbox (deduplicated inbound messages), the outbox (sends that must happen
+  // once, across restarts), per-account cursors, DM pairing requests and approved senders.
+  // The inbox id is AUTOINCREMENT because replies are keyed `reply:<inboxId>:<chunk>` in the
+  // outbox: a pruned id handed out again would make a new reply look like an old one.
+  // `channel_inbox(state, done_at)` serves both the pending scan (in id order within
+  // `done_at IS NULL`) and pruning done items.
+  `
+  CREATE TABLE channel_inbox (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    channel     TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    chat_id     TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    done_at     INTEGER,
+    note        TEXT,
+    UNIQUE (channel, account_id, chat_id, message_id)
+  );
+  CREATE INDEX channel_inbox_state ON channel_inbox(state, done_at);
+  CREATE TABLE channel_outbox (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    channel         TEXT NOT NULL,
+    account_id      TEXT NOT NULL,
+    message         TEXT NOT NULL,
+    state           TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at      INTEGER NOT NULL,
+    sent_at         INTEGER,
+    result          TEXT,
+    last_error      TEXT,
+    inbox_id        INTEGER
+  );
+  CREATE INDEX channel_outbox_due ON channel_outbox(state, next_attempt_at);
+  CREATE TABLE channel_cursors (
+    channel    TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (channel, account_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE dm_pairing_requests (
+    channel      TEXT NOT NULL,
+    account_id   TEXT NOT NULL,
+    sender_id    TEXT NOT NULL,
+    code         TEXT NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL,
+    meta         TEXT,
+    PRIMARY KEY (channel, account_id, sender_id)
+  );
+  CREATE TABLE dm_allowed_senders (
+    channel     TEXT NOT NULL,
+    account_id  TEXT NOT NULL,
+    sender_id   TEXT NOT NULL,
+    approved_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, account_id, sender_id)
+  ) WITHOUT ROWID;
+  `,
 ];

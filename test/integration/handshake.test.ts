@@ -23,6 +23,7 @@ const IMPLEMENTED_METHODS = [
   "node.list", "node.describe", "node.rename", "node.invoke", "node.invoke.result", "node.event",
   "node.pair.request", "node.pair.list", "node.pair.approve", "node.pair.reject", "node.pair.verify",
   "device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.token.rotate", "device.token.revoke",
+  "pairing.list", "pairing.approve",
   "config.get", "config.schema", "config.set", "config.patch", "config.apply",
   "agent", "agent.wait", "agent.identity.get", "chat.send", "chat.history", "chat.abort", "chat.inject",
   "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete",

@@ -6,6 +6,7 @@ import { configMethods } from "./config.ts";
 import { deviceMethods } from "./devices.ts";
 import { nodeMethods } from "./nodes.ts";
 import { nodePairingMethods } from "./node-pairing.ts";
+import { dmPairingMethods } from "./pairing.ts";
 import { sessionMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
 
@@ -14,6 +15,7 @@ export const methodHandlers: MethodHandlers = {
   ...nodeMethods,
   ...nodePairingMethods,
   ...deviceMethods,
+  ...dmPairingMethods,
   ...configMethods,
   ...sessionMethods,
   ...agentHandlers,
