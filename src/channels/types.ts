@@ -135,6 +135,17 @@ export interface ChannelAdapter {
   typing?(chatId: string, threadId?: string): Promise<void>;
   /** Forgets the account's credentials on the platform side where that means something (WhatsApp). */
   logout?(): Promise<void>;
+  /** Checks the credentials with the platform now (Telegram `getMe`), for `channels.status {probe: true}`. */
+  probe?(signal: AbortSignal): Promise<ChannelProbe>;
+}
+
+/** What a probe found; shown as is in `channels.status` and `health.channels.<id>.probe`. */
+export interface ChannelProbe {
+  ok: boolean;
+  /** Why not, in words (the platform's description). */
+  error?: string;
+  /** The identity the platform reported. */
+  self?: { id: string; name?: string; username?: string };
 }
 
 /** A failure reconnecting cannot fix (a revoked token, another poller on the same token). */
@@ -151,6 +162,11 @@ export interface ChannelAccountConfig {
   access: AccessPolicy;
   /** The raw per-account section, for the adapter's own keys. */
   raw: Record<string, unknown>;
+  /**
+   * Set when the account is configured but cannot run (no bot token, a refused tokenFile): the
+   * manager shows "configured, not linked: <problem>" and does not call `create`.
+   */
+  problem?: string;
 }
 
 export interface AccessPolicy {
