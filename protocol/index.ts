@@ -6,6 +6,7 @@
  * area records, so adding a method means editing its `methods/<area>.ts` only.
  */
 import * as agentArea from "./methods/agent.ts";
+import * as channelsArea from "./methods/channels.ts";
 import * as chatArea from "./methods/chat.ts";
 import * as configArea from "./methods/config.ts";
 import * as devicesArea from "./methods/devices.ts";
@@ -51,6 +52,7 @@ export const methods = {
   ...agentArea.agentMethods,
   ...chatArea.chatMethods,
   ...sessionsArea.sessionMethods,
+  ...channelsArea.channelMethods,
 } satisfies Record<string, MethodRecord>;
 export type MethodName = keyof typeof methods;
 export type ParamsOf<M extends MethodName> = ParamsOfRecord<(typeof methods)[M]>;
@@ -96,7 +98,7 @@ function collectDefinitions(...modules: Record<string, unknown>[]): Record<strin
 }
 
 /** Every exported schema by its export name; `protocol:gen` emits them under `definitions`. */
-export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, pairingArea, configArea, sessionsArea, agentArea, chatArea, eventsModule);
+export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, pairingArea, configArea, sessionsArea, agentArea, chatArea, channelsArea, eventsModule);
 export type DefinitionName = keyof typeof definitions;
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

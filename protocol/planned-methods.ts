@@ -5,10 +5,10 @@
  * one moves its name from here into a method record.
  */
 export const PLANNED_METHODS: ReadonlySet<string> = new Set([
-  "send", "poll", "wake",
+  "poll", "wake",
   "sessions.compact",
   "sessions.resolve", "sessions.usage",
-  "channels.status", "channels.logout", "web.login.start", "web.login.wait",
+  "web.login.start", "web.login.wait",
   "models.list", "agents.list", "agents.files.list", "agents.files.get",
   "usage.status", "usage.cost", "set-heartbeats", "tools.invoke",
   "cron.list", "cron.status", "cron.runs", "skills.status", "talk.config", "talk.mode", "voicewake.get", "voicewake.set",

@@ -2012,6 +2012,183 @@ public enum ChatSendResultStatus: String, Codable, Sendable {
     case error
 }
 
+public struct ChannelAccountSnapshot: Codable, Sendable {
+    public let accountId: String
+    public let enabled: Bool
+    public let configured: Bool
+    public let linked: Bool
+    public let running: Bool
+    public let connected: Bool
+    public let `self`: ChannelAccountSnapshotSelf?
+    public let dmPolicy: String
+    public let lastConnectedAt: Int?
+    public let lastInboundAt: Int?
+    public let lastOutboundAt: Int?
+    public let reconnectAttempts: Int
+    public let lastError: String?
+    public let stoppedReason: String?
+    public let probe: AnyCodable?
+    public let lastProbeAt: Int?
+
+    public init(
+        accountId: String,
+        enabled: Bool,
+        configured: Bool,
+        linked: Bool,
+        running: Bool,
+        connected: Bool,
+        `self`: ChannelAccountSnapshotSelf? = nil,
+        dmPolicy: String,
+        lastConnectedAt: Int? = nil,
+        lastInboundAt: Int? = nil,
+        lastOutboundAt: Int? = nil,
+        reconnectAttempts: Int,
+        lastError: String? = nil,
+        stoppedReason: String? = nil,
+        probe: AnyCodable? = nil,
+        lastProbeAt: Int? = nil
+    ) {
+        self.accountId = accountId
+        self.enabled = enabled
+        self.configured = configured
+        self.linked = linked
+        self.running = running
+        self.connected = connected
+        self.`self` = `self`
+        self.dmPolicy = dmPolicy
+        self.lastConnectedAt = lastConnectedAt
+        self.lastInboundAt = lastInboundAt
+        self.lastOutboundAt = lastOutboundAt
+        self.reconnectAttempts = reconnectAttempts
+        self.lastError = lastError
+        self.stoppedReason = stoppedReason
+        self.probe = probe
+        self.lastProbeAt = lastProbeAt
+    }
+}
+
+public struct ChannelAccountSnapshotSelf: Codable, Sendable {
+    public let id: String
+    public let name: String?
+    public let username: String?
+
+    public init(id: String, name: String? = nil, username: String? = nil) {
+        self.id = id
+        self.name = name
+        self.username = username
+    }
+}
+
+public struct ChannelsLogoutParams: Codable, Sendable {
+    public let channel: String
+    public let accountId: String?
+
+    public init(channel: String, accountId: String? = nil) {
+        self.channel = channel
+        self.accountId = accountId
+    }
+}
+
+public struct ChannelsLogoutResult: Codable, Sendable {
+    public let channel: String
+    public let accountId: String
+    public let cleared: Bool
+    public let loggedOut: Bool
+
+    public init(channel: String, accountId: String, cleared: Bool, loggedOut: Bool = true) {
+        self.channel = channel
+        self.accountId = accountId
+        self.cleared = cleared
+        self.loggedOut = loggedOut
+    }
+}
+
+public struct ChannelsStatusParams: Codable, Sendable {
+    public let probe: Bool?
+    public let timeoutMs: Int?
+
+    public init(probe: Bool? = nil, timeoutMs: Int? = nil) {
+        self.probe = probe
+        self.timeoutMs = timeoutMs
+    }
+}
+
+public struct ChannelsStatusResult: Codable, Sendable {
+    public let ts: Int
+    public let channelOrder: [String]
+    public let channelLabels: [String: String]
+    public let channels: [String: ChannelHealth]
+    public let channelAccounts: [String: [ChannelAccountSnapshot]]
+    public let channelDefaultAccountId: [String: String]
+
+    public init(
+        ts: Int,
+        channelOrder: [String],
+        channelLabels: [String: String],
+        channels: [String: ChannelHealth],
+        channelAccounts: [String: [ChannelAccountSnapshot]],
+        channelDefaultAccountId: [String: String]
+    ) {
+        self.ts = ts
+        self.channelOrder = channelOrder
+        self.channelLabels = channelLabels
+        self.channels = channels
+        self.channelAccounts = channelAccounts
+        self.channelDefaultAccountId = channelDefaultAccountId
+    }
+}
+
+public struct SendParams: Codable, Sendable {
+    public let to: String
+    public let message: String?
+    public let mediaUrl: String?
+    public let mediaUrls: [String]?
+    public let gifPlayback: Bool?
+    public let channel: String?
+    public let accountId: String?
+    public let threadId: AnyCodable?
+    public let sessionKey: String?
+    public let idempotencyKey: String
+
+    public init(
+        to: String,
+        message: String? = nil,
+        mediaUrl: String? = nil,
+        mediaUrls: [String]? = nil,
+        gifPlayback: Bool? = nil,
+        channel: String? = nil,
+        accountId: String? = nil,
+        threadId: AnyCodable? = nil,
+        sessionKey: String? = nil,
+        idempotencyKey: String
+    ) {
+        self.to = to
+        self.message = message
+        self.mediaUrl = mediaUrl
+        self.mediaUrls = mediaUrls
+        self.gifPlayback = gifPlayback
+        self.channel = channel
+        self.accountId = accountId
+        self.threadId = threadId
+        self.sessionKey = sessionKey
+        self.idempotencyKey = idempotencyKey
+    }
+}
+
+public struct SendResult: Codable, Sendable {
+    public let runId: String
+    public let messageId: String
+    public let channel: String
+    public let chatId: String?
+
+    public init(runId: String, messageId: String, channel: String, chatId: String? = nil) {
+        self.runId = runId
+        self.messageId = messageId
+        self.channel = channel
+        self.chatId = chatId
+    }
+}
+
 public struct DevicePairResolvedEvent: Codable, Sendable {
     public let requestId: String
     public let deviceId: String

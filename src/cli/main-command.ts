@@ -5,10 +5,6 @@ import { CliError } from "./cli-error.ts";
 import { helpCommand, resolveCommandPath } from "./command-path.ts";
 import { exitCode } from "./exit-code.ts";
 import { extractGlobalFlags, setGlobalFlags } from "./global-flags.ts";
-import type { NotAvailableSpec } from "./not-available.ts";
-
-/** A command that is not built yet, loaded only when it is named or listed. */
-const notYet = (spec: NotAvailableSpec) => () => import("./not-available.ts").then((m) => m.notAvailable(spec));
 
 const main = defineCommand({
   meta: { name: "openclaw", version: VERSION, description: "OpenClaw Gateway and CLI" },
@@ -30,12 +26,8 @@ const main = defineCommand({
     logs: () => import("./logs.ts").then((m) => m.default),
     sessions: () => import("./sessions.ts").then((m) => m.default),
     agent: () => import("./agent.ts").then((m) => m.default),
-    message: notYet({
-      command: "message",
-      description: "Send messages through the gateway's channels",
-      subCommands: { send: { command: "message send", description: "Send a message to a channel target" } },
-    }),
-    channels: notYet({ command: "channels", description: "Link and inspect channels (WhatsApp, Telegram)" }),
+    message: () => import("./message.ts").then((m) => m.default),
+    channels: () => import("./channels.ts").then((m) => m.default),
   },
 });
 

@@ -1,6 +1,6 @@
 /**
  * Commands the product has and this build does not have yet. They are listed in `--help` and
- * say so in words, because "Unknown command message" reads like a typo or a broken install.
+ * say so in words, because "Unknown command install" reads like a typo or a broken install.
  * They exit 1 (a plain failure: scripts must not mistake them for done).
  */
 import { defineCommand, type CommandDef } from "citty";
@@ -15,7 +15,7 @@ export interface NotAvailableSpec {
   description: string;
   /** A command to use meanwhile, named without `openclaw` (the profile is added), e.g. `gateway`. */
   instead?: { command: string; why: string };
-  /** Subcommands that are not available either (`message send`). */
+  /** Subcommands of a group that is not built yet; not available either. */
   subCommands?: Record<string, NotAvailableSpec>;
 }
 

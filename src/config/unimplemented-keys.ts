@@ -37,7 +37,13 @@ const turnedOn = (value: unknown) => hasContent(value) && !(isRecord(value) && v
 const tailscaleOn = (value: unknown) => isRecord(value) && value.mode !== undefined && value.mode !== "off";
 const isTrue = (value: unknown) => value === true;
 
-const NO_CHANNELS = "channels are not implemented yet";
+const NO_CHANNEL = "only the Telegram channel is implemented";
+/** The `channels.telegram` keys the Telegram channel reads (per account too). */
+const TELEGRAM_KEYS = [
+  "enabled", "botToken", "tokenFile", "accounts", "dmPolicy", "allowFrom", "groupPolicy", "groupAllowFrom", "groups",
+  "apiRoot", "webhookUrl", "webhookSecret", "webhookPath", "textChunkLimit", "timeoutSeconds", "pollingStallThresholdMs", "linkPreview",
+] as const;
+const TELEGRAM_UNREAD = "this Telegram key is not implemented yet";
 const NO_CONTROL_UI = "the control UI is not served yet";
 const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.remote.url directly";
 
@@ -62,7 +68,7 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "gateway.http.endpoints.responses.*", except: ["enabled", "maxBodyBytes"], reason: "only .enabled and .maxBodyBytes are read; file and image inputs are not supported yet" },
   { path: "gateway.nodes.browser", reason: "browser control through nodes is not supported yet" },
   { path: "gateway.tailscale", reason: "Tailscale serve/funnel is not supported yet", matters: tailscaleOn },
-  { path: "gateway.channelHealthCheckMinutes", reason: NO_CHANNELS },
+  { path: "gateway.channelHealthCheckMinutes", reason: "there is no periodic channel health check; each account watches its own connection" },
   { path: "logging.consoleStyle", reason: "console lines have one format" },
   { path: "logging.redactSensitive", reason: "secrets are always redacted", matters: (value) => value !== "tools" },
   { path: "logging.redactPatterns", reason: "custom redaction patterns are not applied yet; only built-in secret patterns are masked" },
@@ -73,8 +79,11 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
     reason: "only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read",
   },
   { path: "commands.*", except: ["restart"], reason: "only commands.restart is implemented" },
-  { path: "channels.*", reason: NO_CHANNELS, matters: turnedOn },
-  { path: "web", reason: NO_CHANNELS },
+  { path: "channels.*", except: ["telegram", "defaults"], reason: NO_CHANNEL, matters: turnedOn },
+  { path: "channels.defaults.*", except: ["groupPolicy"], reason: "only channels.defaults.groupPolicy is read" },
+  { path: "channels.telegram.*", except: TELEGRAM_KEYS, reason: TELEGRAM_UNREAD },
+  { path: "channels.telegram.accounts.*.*", except: TELEGRAM_KEYS, reason: TELEGRAM_UNREAD },
+  { path: "web", reason: "the WhatsApp channel is not implemented yet" },
   { path: "hooks.*", except: ["enabled", "token", "path", "maxBodyBytes"], reason: "only the direct /wake and /agent hooks are served; mappings, presets and session policy are not implemented yet" },
   { path: "session", reason: "session scoping and reset policies are not implemented yet" },
   { path: "identity", reason: "use agents.list[].identity (or agents.defaults.identity)" },

@@ -10,6 +10,9 @@ import type { Policy } from "../../protocol/handshake.ts";
 import { DEFAULT_POLICY, HANDSHAKE_TIMEOUT_MS, methods } from "../../protocol/index.ts";
 import { AgentRuntime } from "../agent/runtime.ts";
 import { canvasPart } from "../canvas/canvas-part.ts";
+import { ChannelManager, type ChannelTuning } from "../channels/manager.ts";
+import { channelFactories } from "../channels/registry.ts";
+import type { ChannelFactory } from "../channels/types.ts";
 import { reloadOptions, type Options } from "../config/load.ts";
 import { unimplementedKeys } from "../config/unimplemented-keys.ts";
 import { HealthMonitor, HEALTH_REFRESH_MS } from "../core/health.ts";
@@ -35,6 +38,9 @@ import { SqlitePairingStore } from "../store/dm-pairing.ts";
 import { IdempotencyRecords } from "../store/idempotency-records.ts";
 import { NodeStore } from "../store/nodes.ts";
 import { SqliteSessionStore } from "../store/sessions.ts";
+import { SqliteCursorStore } from "../store/channel-cursors.ts";
+import { SqliteInboxStore } from "../store/channel-inbox.ts";
+import { SqliteOutboxStore } from "../store/channel-outbox.ts";
 import { VERSION } from "../version.ts";
 import { AuthRateLimiter } from "./auth/auth-rate-limit.ts";
 import { configReloader } from "./config-reloader.ts";
@@ -75,6 +81,8 @@ export interface CreateGatewayOptions {
   lastRestartAtMs?: number;
   /** The HTTP client model providers are called with (default: the global `fetch`). */
   fetch?: typeof fetch;
+  /** The channels this gateway can run (default: every channel of this build) and their timing. */
+  channels?: { factories?: readonly ChannelFactory[]; tuning?: ChannelTuning };
 }
 
 /** Who the agent's tools are when a run's starter gave no caller of its own: an operator that may read and write. */
@@ -115,6 +123,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
   const devices = new DeviceStore(db);
   const nodeStore = new NodeStore(db);
   const sessions = new SqliteSessionStore(db, { now });
+  const inbox = new SqliteInboxStore(db);
+  const outbox = new SqliteOutboxStore(db);
   const connections = new ConnectionRegistry();
   const metrics = createGatewayMetrics({ connectionsByRole: () => countByRole(connections), knownMethods: Object.keys(methods) });
   let ready = false;
@@ -193,6 +203,11 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     }),
     nodePairing: new NodePairing({ store: nodeStore, now, emit: (...event) => publisher.publish(event[0], event[1]) }),
     pairingStore: new SqlitePairingStore(db, { now }),
+    get channels() {
+      return channels;
+    },
+    inbox,
+    outbox,
     authRateLimit: new AuthRateLimiter({ now, settings: () => services.options.config.gateway?.auth?.rateLimit }),
     systemEvents: [],
     logFile: () => {
@@ -220,10 +235,26 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     fetch: init.fetch,
   });
   const reloader = configReloader(services, restart);
+  const channels = new ChannelManager({
+    options: () => services.options,
+    factories: init.channels?.factories ?? channelFactories,
+    inbox,
+    outbox,
+    cursors: new SqliteCursorStore(db),
+    pairing: () => services.pairingStore,
+    agent,
+    registry: metrics.registry,
+    now,
+    // A channel that links or drops shows in `health` at once, not at the next minute's refresh.
+    onStatusChange: () => {
+      if (ready) void health.refresh();
+    },
+    tuning: init.channels?.tuning,
+  });
   const canvas = canvasPart(init.options.canvas);
   // Started in this order, stopped in reverse.
   const partsRunner = new PartList(
-    [tickPart(publisher, policy.tickIntervalMs, now), healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS), canvas, agent.part(), reloader],
+    [tickPart(publisher, policy.tickIntervalMs, now), healthRefresher(health, init.healthRefreshMs ?? HEALTH_REFRESH_MS), canvas, agent.part(), channels, reloader],
     log,
   );
 

@@ -7,7 +7,8 @@
 import type { Policy } from "../../protocol/handshake.ts";
 import type { AgentRuntime } from "../agent/runtime.ts";
 import type { SessionStore } from "../agent/sessions/types.ts";
-import type { PairingStore } from "../channels/store-types.ts";
+import type { ChannelManager } from "../channels/manager.ts";
+import type { InboxStore, OutboxStore, PairingStore } from "../channels/store-types.ts";
 import type { ConfigFile } from "../config/read-config.ts";
 import type { Options, ResolvedAuth } from "../config/load.ts";
 import type { EventPublisher } from "../core/event-publisher.ts";
@@ -76,6 +77,12 @@ export interface GatewayServices {
   readonly nodePairing: NodePairing;
   /** DM pairing: the codes unknown senders were given, and the senders approved per channel account. */
   readonly pairingStore: PairingStore;
+  /** The channel accounts (the `channels` part): status, `send` targets, the outbox worker. */
+  readonly channels: ChannelManager;
+  /** Inbound channel messages, stored before the platform is told they arrived. */
+  readonly inbox: InboxStore;
+  /** Outbound channel messages, each sent once (replies and `send`). */
+  readonly outbox: OutboxStore;
   /** Failed-auth lockout per client address, shared by WebSocket connects and HTTP bearer auth. */
   readonly authRateLimit: AuthRateLimiter;
   /** System events posted with `system-event`, newest last, bounded. */

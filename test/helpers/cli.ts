@@ -26,8 +26,9 @@ export function cliEnv(home: string, env: Record<string, string> = {}): Record<s
   return { ...base, ...env };
 }
 
-export async function runCli(args: string[], options: { home: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export async function runCli(args: string[], options: { home: string; env?: Record<string, string>; timeoutMs?: number; cwd?: string }): Promise<CliResult> {
   const proc = Bun.spawn([process.execPath, MAIN, ...args], {
+    cwd: options.cwd,
     env: cliEnv(options.home, options.env),
     stdout: "pipe",
     stderr: "pipe",

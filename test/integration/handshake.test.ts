@@ -27,6 +27,7 @@ const IMPLEMENTED_METHODS = [
   "config.get", "config.schema", "config.set", "config.patch", "config.apply",
   "agent", "agent.wait", "agent.identity.get", "chat.send", "chat.history", "chat.abort", "chat.inject",
   "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete",
+  "send", "channels.status", "channels.logout",
 ];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 

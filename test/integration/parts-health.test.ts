@@ -17,6 +17,7 @@ test("hello-ok and health carry each part's state; readyz and status read the sa
     canvas: { state: "disabled", detail: "canvasHost.enabled is false or OPENCLAW_SKIP_CANVAS_HOST=1" },
     // No model is configured: the agent part says what to set.
     agent: { state: "degraded", detail: expect.stringContaining("agents.defaults.model"), info: { runs: 0, running: 0, queued: 0 } },
+    channels: { state: "disabled", detail: "no channel is configured", info: { accounts: 0, connected: 0, outboxDepth: 0 } },
     "config-reload": { state: "running", info: { mode: "hybrid", debounceMs: 300, watching: true } },
   });
   const ready = await fetch(`${gw.httpUrl}/readyz`);

@@ -30,6 +30,10 @@ const IMPLEMENTED = {
   canvasHost: { enabled: false, root: "/tmp/canvas", port: 18800 },
   agents: { defaults: { workspace: "~/work" } },
   commands: { restart: true },
+  channels: {
+    telegram: { botToken: "1:x", dmPolicy: "allowlist", allowFrom: ["1"], groups: { "*": { requireMention: true } }, accounts: { work: { botToken: "2:y", textChunkLimit: 3000 } } },
+    defaults: { groupPolicy: "open" },
+  },
 };
 
 /** A config written for the reference gateway, using much of what this build ignores. */
@@ -51,7 +55,7 @@ const REFERENCE = {
   canvasHost: { liveReload: true },
   agents: { defaults: { workspace: "~/work", model: { primary: "anthropic/claude" }, heartbeat: { every: "30m" } }, list: [{ id: "main" }] },
   commands: { restart: true, native: "auto" },
-  channels: { telegram: { botToken: "1:x" }, whatsapp: { dmPolicy: "pairing" } },
+  channels: { telegram: { botToken: "1:x", streaming: { mode: "partial" }, accounts: { work: { botToken: "2:y", replyToMode: "first" } } }, whatsapp: { dmPolicy: "pairing" } },
   hooks: { enabled: true, token: "hook-token" },
   session: { scope: "per-sender" },
   models: { providers: {}, mode: "merge" },
@@ -89,15 +93,16 @@ describe("unimplementedKeys", () => {
       "gateway.http.endpoints.responses.files (only .enabled and .maxBodyBytes are read; file and image inputs are not supported yet)",
       "gateway.nodes.browser (browser control through nodes is not supported yet)",
       "gateway.tailscale (Tailscale serve/funnel is not supported yet)",
-      "gateway.channelHealthCheckMinutes (channels are not implemented yet)",
+      "gateway.channelHealthCheckMinutes (there is no periodic channel health check; each account watches its own connection)",
       "logging.consoleStyle (console lines have one format)",
       "logging.redactSensitive (secrets are always redacted)",
       "logging.redactPatterns (custom redaction patterns are not applied yet; only built-in secret patterns are masked)",
       "canvasHost.liveReload (canvas live reload is not implemented yet)",
       "agents.defaults.heartbeat (only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read)",
       "commands.native (only commands.restart is implemented)",
-      "channels.telegram (channels are not implemented yet)",
-      "channels.whatsapp (channels are not implemented yet)",
+      "channels.whatsapp (only the Telegram channel is implemented)",
+      "channels.telegram.streaming (this Telegram key is not implemented yet)",
+      "channels.telegram.accounts.work.replyToMode (this Telegram key is not implemented yet)",
       "session (session scoping and reset policies are not implemented yet)",
       "models.mode (providers are always merged with the built-in ones)",
       "tools.profile (only tools.allow and tools.deny are applied)",
@@ -133,13 +138,13 @@ describe("unimplementedKeys", () => {
     const config = { channels: { telegram: {}, whatsapp: { allowFrom: ["+1"] }, signal: { account: "x" } }, commands: { restart: false } };
     expect(unimplementedKeys(config as OpenClawConfig)).toEqual([
       // An empty section configures nothing.
-      "channels.whatsapp (channels are not implemented yet)",
-      "channels.signal (channels are not implemented yet)",
+      "channels.whatsapp (only the Telegram channel is implemented)",
+      "channels.signal (only the Telegram channel is implemented)",
     ]);
   });
 
   test("a key named __proto__ is reported as written, not followed into the prototype", () => {
-    expect(unimplementedKeys(JSON.parse('{"channels":{"__proto__":{"x":1}}}'))).toEqual(["channels.__proto__ (channels are not implemented yet)"]);
+    expect(unimplementedKeys(JSON.parse('{"channels":{"__proto__":{"x":1}}}'))).toEqual(["channels.__proto__ (only the Telegram channel is implemented)"]);
   });
 });
 

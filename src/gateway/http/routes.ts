@@ -3,6 +3,7 @@
  * file and list the area here; `createGateway` composes the table into `Bun.serve({ routes })`.
  */
 import type { OpenClawConfig } from "../../../protocol/config-schema.ts";
+import { telegramWebhookRoutes } from "../../channels/telegram/webhook.ts";
 import { hookRoutes } from "./hooks.ts";
 import { DEFAULT_HOOKS_PATH, hooksSettings } from "./hooks/settings.ts";
 import { metricsRoutes } from "./metrics-route.ts";
@@ -21,5 +22,8 @@ const fixedRoutes: readonly HttpRoute[] = [...probeRoutes, ...toolRoutes, ...ope
 export function gatewayRoutesFor(config: Readonly<OpenClawConfig>): readonly HttpRoute[] {
   const wanted = hooksSettings(config).basePath ?? DEFAULT_HOOKS_PATH;
   const taken = fixedRoutes.some((route) => route.path === `${wanted}/*`);
-  return [...hookRoutes(taken ? DEFAULT_HOOKS_PATH : wanted), ...fixedRoutes];
+  const routes = [...hookRoutes(taken ? DEFAULT_HOOKS_PATH : wanted), ...fixedRoutes];
+  // Telegram webhooks (no bearer: the secret header authenticates); a path another route has is left to it.
+  const webhooks = telegramWebhookRoutes(config).filter((hook) => !routes.some((route) => route.path === hook.path));
+  return [...routes, ...webhooks];
 }

@@ -1,6 +1,7 @@
 /** Every implemented method, by name: the dispatcher's table and `hello-ok.features.methods`. */
 import type { MethodHandlers } from "../rpc/dispatcher.ts";
 import { agentHandlers } from "./agent.ts";
+import { channelHandlers } from "./channels.ts";
 import { chatHandlers } from "./chat.ts";
 import { configMethods } from "./config.ts";
 import { deviceMethods } from "./devices.ts";
@@ -20,4 +21,5 @@ export const methodHandlers: MethodHandlers = {
   ...sessionMethods,
   ...agentHandlers,
   ...chatHandlers,
+  ...channelHandlers,
 };
