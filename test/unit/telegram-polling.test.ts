@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect, test } from "bun:test";
 import { createTelegramAdapter, type TelegramAdapterOptions } from "../../src/channels/telegram/adapter.ts";
-import { OTHER_POLLER } from "../../src/channels/telegram/polling.ts";
+import { OTHER_POLLER, PollerConflictError } from "../../src/channels/telegram/polling.ts";
 import { ChannelFatalError } from "../../src/channels/types.ts";
 import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.ts";
 import { createTestContext, type TestContextOptions } from "./telegram-context.ts";
@@ -152,7 +152,7 @@ test("stop aborts the held long poll promptly", async () => {
   await tg.waitFor("the poll freed", () => (tg.bot.polling ? undefined : true));
 });
 
-test("a second poller elsewhere: 409 twice is fatal with a clear message, after a pause, not a loop", async () => {
+test("a second poller elsewhere: 409 twice ends the run with a clear message (the manager backs off), after a pause, not a loop", async () => {
   const t = context();
   const bot = await adapter({ polling: { conflictRetryMs: 50 } });
   const running = bot.run(t.ctx);
@@ -173,7 +173,9 @@ test("a second poller elsewhere: 409 twice is fatal with a clear message, after 
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ChannelFatalError);
+  // Not fatal: the manager retries with backoff, for as long as it takes.
+  expect(error).toBeInstanceOf(PollerConflictError);
+  expect(error).not.toBeInstanceOf(ChannelFatalError);
   expect((error as Error).message).toBe(OTHER_POLLER);
   expect(t.reports.at(-1)).toMatchObject({ connected: false, lastError: OTHER_POLLER });
   const ours = tg.callCount("getUpdates") - rogueCalls;

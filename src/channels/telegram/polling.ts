@@ -9,7 +9,8 @@
  * - A poll that does not answer within `stallThresholdMs` is aborted and started again (C2);
  *   the timer runs on the monotonic clock, so a machine that slept just gets a fresh poll.
  * - Network failures and 5xx reject `run` (the manager owns backoff and counts reconnects);
- *   401 and a persistent 409 from another poller are `ChannelFatalError`s.
+ *   401 is a `ChannelFatalError`; a persistent 409 from another poller ends the run with a
+ *   `PollerConflictError`, which the manager retries with backoff.
  */
 import type { Bot } from "grammy";
 import type { Update } from "grammy/types";
@@ -21,6 +22,14 @@ import { asBotApiError, isPollerConflict, isWebhookActiveConflict, toRunError } 
 export const ALLOWED_UPDATES = ["message"] as const;
 
 export const OTHER_POLLER = "another process is polling this bot token; stop it or use a new token";
+
+/**
+ * Another poller kept taking over. Not fatal (user-needs C1: never give up for good): `run`
+ * ends with it, the manager backs off (up to minutes) and tries again, and status says why.
+ */
+export class PollerConflictError extends Error {
+  override name = "PollerConflictError";
+}
 
 class PollStalled extends Error {
   override name = "PollStalled";
@@ -134,7 +143,7 @@ export async function runPolling(options: PollingOptions): Promise<void> {
         conflicts++;
         connected = false;
         ctx.report({ connected: false, lastError: OTHER_POLLER });
-        if (conflicts >= options.conflictLimit) throw new ChannelFatalError(OTHER_POLLER);
+        if (conflicts >= options.conflictLimit) throw new PollerConflictError(OTHER_POLLER);
         ctx.log.warn(`telegram: ${OTHER_POLLER} (409 conflict ${conflicts} of ${options.conflictLimit})`);
         await pause(options.conflictRetryMs, signal);
         continue;
