@@ -320,8 +320,10 @@ export class ChannelManager implements Part {
   private prune(): void {
     try {
       this.deps.inbox.prune(this.now() - INBOX_KEEP_MS);
+      // Send keys are remembered as long as inbox ids: a repeat within that time never sends twice.
+      this.deps.outbox.prune(this.now() - INBOX_KEEP_MS);
     } catch (error) {
-      this.log.warn("pruning the inbox failed:", error);
+      this.log.warn("pruning the inbox and outbox failed:", error);
     }
   }
 

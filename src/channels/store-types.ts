@@ -75,6 +75,8 @@ export interface OutboxStore {
   markFailed(id: number, error: string): void;
   /** How many are waiting (pending or sending) and since when the oldest waits. */
   depth(): { count: number; oldestCreatedAt: number | null };
+  /** Removes sent and failed items created before `beforeMs` (their keys are then forgotten). */
+  prune(beforeMs: number): number;
 }
 
 export interface CursorStore {

@@ -106,4 +106,8 @@ export class SqliteOutboxStore implements OutboxStore {
       .get()!;
     return { count: row.count, oldestCreatedAt: row.oldest };
   }
+
+  prune(beforeMs: number): number {
+    return this.db.query("DELETE FROM channel_outbox WHERE state IN ('sent', 'failed') AND created_at < ?").run(beforeMs).changes;
+  }
 }

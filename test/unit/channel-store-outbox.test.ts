@@ -139,3 +139,17 @@ test("after a reopen, items left sending by a crash are due again with everythin
   // The key survived too: replaying the enqueue after the restart does not make a second item.
   expect(outbox.enqueue(request("crashed")).isNew).toBe(false);
 });
+
+test("prune removes sent and failed items created before the cut, never waiting ones", () => {
+  const sent = outbox.enqueue(request("send:old-sent")).item;
+  outbox.markSent(sent.id, { messageId: "1", chatId: "42" }, T);
+  const failed = outbox.enqueue(request("send:old-failed")).item;
+  outbox.markFailed(failed.id, "refused");
+  const waiting = outbox.enqueue(request("send:old-waiting")).item;
+  const recent = outbox.enqueue(request("send:recent-sent", { now: T + 1000 })).item;
+  outbox.markSent(recent.id, { messageId: "2", chatId: "42" }, T + 1000);
+  expect(outbox.prune(T + 500)).toBe(2);
+  expect([outbox.get("send:old-sent"), outbox.get("send:old-failed")]).toEqual([null, null]);
+  expect(outbox.get("send:old-waiting")?.id).toBe(waiting.id);
+  expect(outbox.get("send:recent-sent")?.state).toBe("sent");
+});
