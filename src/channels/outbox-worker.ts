@@ -6,7 +6,8 @@
  * order, one at a time; different chats do not wait for each other.
  *
  * The worker wakes when something is enqueued and when a retry is due; with nothing waiting it
- * holds no timer at all (idle CPU budget). Items from before a restart are picked up at start.
+ * holds no timer at all (idle CPU budget). Items from before a restart are picked up at start,
+ * and a retry an earlier process scheduled fires when the store says it is due.
  */
 import type { Logger } from "../log/logger.ts";
 import { backoffDelay, type BackoffOptions } from "./backoff.ts";
@@ -16,8 +17,6 @@ import { ChannelSendError, type ChannelAdapter } from "./types.ts";
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_OUTBOX_MAX_AGE_MS = 60 * 60_000;
-/** Waiting items this process did not schedule (left by an earlier run) are looked for this often. */
-const UNKNOWN_WAIT_RECHECK_MS = 30_000;
 const DUE_BATCH = 200;
 /** What `stop()` waits for sends in flight before it gives up on them (they stay in the outbox). */
 const STOP_WAIT_MS = 5000;
@@ -256,9 +255,10 @@ export class OutboxWorker {
     // Held items are still in their lane; their lane arms the timer again when it is done.
     for (const [id, when] of this.retryAt) if (!this.held.has(id)) at = Math.min(at, when);
     if (at === Infinity) {
-      const waiting = this.store.depth().count;
-      if (waiting <= this.held.size) return;
-      at = this.options.now() + UNKNOWN_WAIT_RECHECK_MS;
+      // Items an earlier process scheduled (a retry before a crash): the store knows when they are due.
+      const next = this.store.nextAttemptAt([...this.held]);
+      if (next === null) return;
+      at = next;
     }
     if (this.timer && this.timer.at <= at) return;
     this.clearTimer();

@@ -73,6 +73,8 @@ export interface OutboxStore {
   reschedule(id: number, nextAttemptAt: number, error: string): void;
   /** A final failure: never tried again. */
   markFailed(id: number, error: string): void;
+  /** The earliest `nextAttemptAt` of the waiting items other than `excludeIds` (those in flight), or null. */
+  nextAttemptAt(excludeIds?: readonly number[]): number | null;
   /** How many are waiting (pending or sending) and since when the oldest waits. */
   depth(): { count: number; oldestCreatedAt: number | null };
   /** Removes sent and failed items created before `beforeMs` (their keys are then forgotten). */

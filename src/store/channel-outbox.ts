@@ -98,6 +98,15 @@ export class SqliteOutboxStore implements OutboxStore {
     this.db.query("UPDATE channel_outbox SET state = 'failed', last_error = ? WHERE id = ?").run(error, id);
   }
 
+  nextAttemptAt(excludeIds: readonly number[] = []): number | null {
+    // Ids are integers we generated, so they are safe to inline; the list is the few in flight.
+    const exclude = excludeIds.length > 0 ? ` AND id NOT IN (${excludeIds.map((id) => Math.trunc(id)).join(",")})` : "";
+    const row = this.db
+      .query<{ at: number | null }, []>(`SELECT MIN(next_attempt_at) AS at FROM channel_outbox WHERE state IN ('pending', 'sending')${exclude}`)
+      .get()!;
+    return row.at;
+  }
+
   depth(): { count: number; oldestCreatedAt: number | null } {
     const row = this.db
       .query<{ count: number; oldest: number | null }, []>(
