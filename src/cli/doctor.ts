@@ -1,5 +1,5 @@
 /**
- * `openclaw doctor [--json] [--fix] [--yes] [--import <dir>]`: one line per check (ok / warn /
+ * `openclaw doctor [--json] [--fix] [--yes] [--import <dir> [--force]]`: one line per check (ok / warn /
  * error and what to do), exit 1 when any check is an error. `--fix` applies the safe repairs
  * (copy a legacy state dir, rename a legacy config, tighten permissions) after asking on a
  * terminal; `--yes` skips the question; without a terminal and `--yes` it only reports.
@@ -39,7 +39,13 @@ export function describeImport(s: ImportSummary): string {
   for (const skipped of d.skipped) lines.push(`    skipped ${skipped}`);
   lines.push(`  client identity: ${s.identity === "copied" ? "copied identity/device.json and device-auth.json" : s.identity === "kept-ours" ? "kept ours" : "none found"}`);
   if (s.whatsapp.length === 0) lines.push("  whatsapp credentials: none found");
-  for (const w of s.whatsapp) lines.push(`  whatsapp ${w.accountId}: ${w.status === "copied" ? `copied ${w.files} file(s)` : "kept ours"}`);
+  for (const w of s.whatsapp) {
+    const creds = `creds${w.credsFromBackup ? " (from creds.json.bak)" : ""}`;
+    const linked = w.linkedAs ? `linked as ${w.linkedAs}` : "not linked";
+    const what = w.status === "imported" ? `imported ${creds} and ${w.keys} key(s) into the store, ${linked}` : w.status === "kept-ours" ? "kept ours" : "NOT imported";
+    lines.push(`  whatsapp ${w.accountId}: ${what}${w.backup ? ` (ours backed up to ${w.backup})` : ""}`);
+    for (const problem of w.problems) lines.push(`    ${problem}`);
+  }
   if (s.notImported.length > 0) lines.push(`  not imported (not supported yet): ${s.notImported.join(", ")}`);
   for (const warning of s.warnings) lines.push(`warn: ${warning}`);
   return lines.join("\n");
@@ -56,7 +62,8 @@ export default defineCommand({
     json: { type: "boolean", description: "Print {ok, checks, fixed} as JSON", default: false },
     fix: { type: "boolean", description: "Apply the safe repairs (asks first on a terminal)", default: false },
     yes: { type: "boolean", description: "With --fix: do not ask", default: false },
-    import: { type: "string", description: "Import another OpenClaw state dir (config, paired devices, identity, WhatsApp credentials)" },
+    import: { type: "string", description: "Import another OpenClaw state dir (config, paired devices, identity, WhatsApp sessions)" },
+    force: { type: "boolean", description: "With --import: replace WhatsApp accounts already linked here (ours are backed up first)", default: false },
   },
   async run({ args }) {
     const out = (text: string) => process.stdout.write(`${text}\n`);
@@ -66,7 +73,7 @@ export default defineCommand({
       if (context.configError) throw new CliError(`${context.configError.message}; fix our config before importing into it`);
       let summary: ImportSummary;
       try {
-        summary = await importState(args.import, context.options);
+        summary = await importState(args.import, context.options, { force: args.force });
       } catch (error) {
         if (error instanceof ImportError) throw new CliError(error.message);
         throw error;

@@ -2,10 +2,10 @@
  * `openclaw doctor --import <dir>`: takes an existing (reference) OpenClaw state dir into ours.
  * Its config is merged over ours (theirs wins; ours is kept as `.bak`), its paired devices and
  * their tokens go into our store, its client identity is copied when we have none, and its
- * WhatsApp credentials are copied (files 0600, dirs 0700) for accounts we have not linked.
- * Nothing in the source dir is changed.
+ * WhatsApp multi-file sessions go into our store (`import-whatsapp.ts`) for accounts we have not
+ * linked (all of them with `force`, ours backed up first). Nothing in the source dir is changed.
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Options } from "../config/load.ts";
 import { ConfigError } from "../config/read-config.ts";
@@ -14,8 +14,9 @@ import { updateConfig } from "../config/config-writer.ts";
 import { mergePatch } from "../config/merge-patch.ts";
 import { openStore } from "../store/database.ts";
 import { probePort } from "./check-ports.ts";
-import { copyPrivateFile, copyTree } from "./copy-tree.ts";
+import { copyPrivateFile } from "./copy-tree.ts";
 import { importDevices, type DeviceImport } from "./import-devices.ts";
+import { importWhatsAppSessions, type WhatsAppImport } from "./import-whatsapp.ts";
 
 const CONFIG_NAMES = ["openclaw.json", "clawdbot.json", "moltbot.json", "moldbot.json"];
 
@@ -25,7 +26,7 @@ export interface ImportSummary {
   config: { from: string | null; status: "merged" | "missing" | "refused"; into: string; backup?: string; problems: string[]; warnings: string[] };
   devices: DeviceImport;
   identity: "copied" | "kept-ours" | "missing";
-  whatsapp: { accountId: string; status: "copied" | "kept-ours"; files: number }[];
+  whatsapp: WhatsAppImport[];
   /** Things the source has that this build does not import yet. */
   notImported: string[];
   warnings: string[];
@@ -82,24 +83,12 @@ async function importIdentity(source: string, stateDir: string): Promise<ImportS
   return "copied";
 }
 
-async function importWhatsApp(source: string, stateDir: string): Promise<ImportSummary["whatsapp"]> {
-  const from = join(source, "credentials", "whatsapp");
-  const entries = await readdir(from, { withFileTypes: true }).catch(() => []);
-  const results: ImportSummary["whatsapp"] = [];
-  for (const entry of entries) {
-    if (!entry.isDirectory()) continue;
-    const target = join(stateDir, "credentials", "whatsapp", entry.name);
-    if (await exists(target)) {
-      results.push({ accountId: entry.name, status: "kept-ours", files: 0 });
-      continue;
-    }
-    const files = await copyTree(join(from, entry.name), target);
-    results.push({ accountId: entry.name, status: "copied", files });
-  }
-  return results;
+export interface ImportFlags {
+  /** Replace WhatsApp accounts we have linked (ours are backed up first). Default false. */
+  force?: boolean;
 }
 
-export async function importState(sourceDir: string, options: Readonly<Options>): Promise<ImportSummary> {
+export async function importState(sourceDir: string, options: Readonly<Options>, flags: ImportFlags = {}): Promise<ImportSummary> {
   const source = resolve(sourceDir);
   const { stateDir } = options.paths;
   if (!(await stat(source).then((s) => s.isDirectory(), () => false))) throw new ImportError(`${source} is not a directory`);
@@ -114,21 +103,24 @@ export async function importState(sourceDir: string, options: Readonly<Options>)
   const config = await importConfig(source, options);
   const db = openStore(stateDir);
   let devices: DeviceImport;
+  let whatsapp: WhatsAppImport[];
   try {
     devices = await importDevices(join(source, "devices", "paired.json"), db);
+    whatsapp = await importWhatsAppSessions({ sourceDir: source, stateDir, db, force: flags.force });
   } finally {
     db.close();
   }
   const identity = await importIdentity(source, stateDir);
-  const whatsapp = await importWhatsApp(source, stateDir);
   for (const account of whatsapp) {
-    if (account.status === "kept-ours") warnings.push(`WhatsApp account ${account.accountId} already has credentials here; kept ours`);
+    if (account.status === "kept-ours") {
+      warnings.push(`WhatsApp account ${account.accountId} is already linked here; kept ours (--force replaces it, backing ours up first)`);
+    }
   }
 
   const notImported: string[] = [];
   for (const rest of [join("nodes", "paired.json"), "agents", join("cron", "jobs.json")]) {
     if (await exists(join(source, rest))) notImported.push(rest);
   }
-  const ok = config.status !== "refused" && devices.skipped.length === 0;
+  const ok = config.status !== "refused" && devices.skipped.length === 0 && whatsapp.every((account) => account.status !== "skipped");
   return { source, stateDir, config, devices, identity, whatsapp, notImported, warnings, ok };
 }

@@ -161,4 +161,61 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (channel, account_id, sender_id)
   ) WITHOUT ROWID;
   `,
+  // 5: WhatsApp (Baileys) auth state, one transactional store instead of thousands of files:
+  // creds and signal keys (values are BufferJSON text), keys imported from a multi-file session
+  // whose file names cannot be turned back into ids (looked up by file name on a miss, then
+  // moved into whatsapp_keys), the per-account lock that keeps a second gateway off an account,
+  // our sent messages for recipients' retries, and the LID <-> phone number map. Keys and
+  // messages keep their rowid: sessions and app-state versions run to many KB, where
+  // WITHOUT ROWID tables get slower.
+  `
+  CREATE TABLE whatsapp_creds (
+    account_id TEXT PRIMARY KEY,
+    creds      TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE whatsapp_keys (
+    account_id TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (account_id, type, id)
+  );
+  CREATE TABLE whatsapp_legacy_keys (
+    account_id TEXT NOT NULL,
+    type       TEXT NOT NULL,
+    file_id    TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (account_id, type, file_id)
+  );
+  CREATE TABLE whatsapp_auth_locks (
+    account_id   TEXT PRIMARY KEY,
+    owner        TEXT NOT NULL,
+    pid          INTEGER NOT NULL,
+    boot_id      TEXT,
+    pid_ns       TEXT,
+    proc_start   TEXT,
+    host         TEXT NOT NULL,
+    started_at   INTEGER NOT NULL,
+    heartbeat_at INTEGER NOT NULL,
+    heartbeat_ms INTEGER NOT NULL
+  );
+  CREATE TABLE whatsapp_messages (
+    account_id TEXT NOT NULL,
+    remote_jid TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    message    TEXT NOT NULL,
+    ts         INTEGER NOT NULL,
+    PRIMARY KEY (account_id, remote_jid, id)
+  );
+  CREATE INDEX whatsapp_messages_ts ON whatsapp_messages(account_id, ts);
+  CREATE TABLE whatsapp_lid_map (
+    account_id TEXT NOT NULL,
+    lid        TEXT NOT NULL,
+    pn         TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, lid)
+  ) WITHOUT ROWID;
+  CREATE INDEX whatsapp_lid_map_pn ON whatsapp_lid_map(account_id, pn);
+  `,
 ];

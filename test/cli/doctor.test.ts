@@ -4,11 +4,12 @@
  * reference state dir whose device token a gateway then accepts.
  */
 import { afterEach, describe, expect, test } from "bun:test";
-import { chmod, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, cp, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { base64UrlEncode } from "../../src/crypto/ed25519.ts";
 import { openStore } from "../../src/store/database.ts";
 import { DeviceStore } from "../../src/store/devices.ts";
+import { WhatsAppAuthStore } from "../../src/store/whatsapp-auth.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
 import { runCli, startGatewayProcess, type GatewayProcess } from "../helpers/cli.ts";
 import { connectClient, generateDeviceKeyPair } from "../helpers/ws-client.ts";
@@ -265,9 +266,7 @@ describe("doctor --import", () => {
     const identity = { version: 1, deviceId: keys.deviceId, publicKeyPem: keys.publicKeyPem, privateKeyPem: keys.privateKeyPem, createdAtMs: now };
     await writeFile(join(dir, "identity", "device.json"), JSON.stringify(identity));
     await writeFile(join(dir, "identity", "device-auth.json"), JSON.stringify({ version: 1, deviceId: keys.deviceId, tokens: { operator: { token: deviceToken, role: "operator", scopes: ["operator.admin"], updatedAtMs: now } } }));
-    await mkdir(join(dir, "credentials", "whatsapp", "default"), { recursive: true });
-    await writeFile(join(dir, "credentials", "whatsapp", "default", "creds.json"), '{"me":{"id":"1555@s.whatsapp.net"}}', { mode: 0o644 });
-    await writeFile(join(dir, "credentials", "whatsapp", "default", "pre-key-1.json"), "{}", { mode: 0o644 });
+    await cp(join(import.meta.dir, "..", "fixtures", "whatsapp-multifile", "credentials"), join(dir, "credentials"), { recursive: true });
     return { dir, keys, deviceToken };
   }
 
@@ -287,7 +286,7 @@ describe("doctor --import", () => {
     expect(result.stdout).toContain("devices: 1 paired device(s) with 1 token(s)");
     expect(result.stdout).toContain("skipped (no deviceId): no deviceId");
     expect(result.stdout).toContain("client identity: copied");
-    expect(result.stdout).toContain("whatsapp default: copied 2 file(s)");
+    expect(result.stdout).toContain("whatsapp default: imported creds and 18 key(s) into the store, linked as 15550001111:7@s.whatsapp.net");
     expect(result.stdout).not.toContain(deviceToken);
     expect(result.code).toBe(1);
 
@@ -303,21 +302,18 @@ describe("doctor --import", () => {
       const device = store.get(keys.deviceId)!;
       expect(device).toMatchObject({ displayName: "Ref laptop", platform: "darwin", clientId: "cli", roles: ["operator"], scopes: ["operator.admin", "operator.read"] });
       expect(store.tokenFor(keys.deviceId, "operator")).toMatchObject({ token: deviceToken, scopes: ["operator.admin", "operator.read"], revokedAtMs: null });
+      expect(new WhatsAppAuthStore(db).linkedAs("default")).toBe("15550001111:7@s.whatsapp.net");
     } finally {
       db.close();
     }
 
-    const creds = join(stateDir, "credentials", "whatsapp", "default", "creds.json");
-    expect(await readFile(creds, "utf8")).toContain("1555@s.whatsapp.net");
-    expect(await mode(creds)).toBe(0o600);
-    expect(await mode(join(stateDir, "credentials", "whatsapp", "default"))).toBe(0o700);
     expect(await mode(join(stateDir, "identity", "device.json"))).toBe(0o600);
     expect(JSON.parse(await readFile(join(stateDir, "identity", "device.json"), "utf8")).deviceId).toBe(keys.deviceId);
 
     // A second import keeps what we now have.
     const again = JSON.parse((await runCli(["doctor", "--import", dir, "--json"], { home: h })).stdout);
     expect(again.identity).toBe("kept-ours");
-    expect(again.whatsapp).toEqual([{ accountId: "default", status: "kept-ours", files: 0 }]);
+    expect(again.whatsapp).toMatchObject([{ accountId: "default", status: "kept-ours" }]);
 
     // The imported device signs in with its token alone (no shared secret).
     const gw = await startGatewayProcess([], { home: h, env: { OPENCLAW_SKIP_CANVAS_HOST: "1" } });
