@@ -15,6 +15,7 @@ import * as nodesArea from "./methods/nodes.ts";
 import * as pairingArea from "./methods/pairing.ts";
 import * as sessionsArea from "./methods/sessions.ts";
 import * as systemArea from "./methods/system.ts";
+import * as webLoginArea from "./methods/web-login.ts";
 import * as eventsModule from "./events.ts";
 import * as frames from "./frames.ts";
 import * as handshake from "./handshake.ts";
@@ -53,6 +54,7 @@ export const methods = {
   ...chatArea.chatMethods,
   ...sessionsArea.sessionMethods,
   ...channelsArea.channelMethods,
+  ...webLoginArea.webLoginMethods,
 } satisfies Record<string, MethodRecord>;
 export type MethodName = keyof typeof methods;
 export type ParamsOf<M extends MethodName> = ParamsOfRecord<(typeof methods)[M]>;
@@ -98,7 +100,7 @@ function collectDefinitions(...modules: Record<string, unknown>[]): Record<strin
 }
 
 /** Every exported schema by its export name; `protocol:gen` emits them under `definitions`. */
-export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, pairingArea, configArea, sessionsArea, agentArea, chatArea, channelsArea, eventsModule);
+export const definitions = collectDefinitions(frames, handshake, systemArea, logsArea, nodesArea, devicesArea, pairingArea, configArea, sessionsArea, agentArea, chatArea, channelsArea, webLoginArea, eventsModule);
 export type DefinitionName = keyof typeof definitions;
 
 export { ErrorCodes, CloseCodes } from "./errors.ts";

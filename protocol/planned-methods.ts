@@ -8,7 +8,6 @@ export const PLANNED_METHODS: ReadonlySet<string> = new Set([
   "poll", "wake",
   "sessions.compact",
   "sessions.resolve", "sessions.usage",
-  "web.login.start", "web.login.wait",
   "models.list", "agents.list", "agents.files.list", "agents.files.get",
   "usage.status", "usage.cost", "set-heartbeats", "tools.invoke",
   "cron.list", "cron.status", "cron.runs", "skills.status", "talk.config", "talk.mode", "voicewake.get", "voicewake.set",

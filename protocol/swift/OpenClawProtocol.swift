@@ -2189,6 +2189,142 @@ public struct SendResult: Codable, Sendable {
     }
 }
 
+public struct WebLoginResult: Codable, Sendable {
+    public let channel: String
+    public let accountId: String
+    public let sessionKey: String?
+    public let status: WebLoginResultStatus
+    public let connected: Bool
+    public let message: String
+    public let mode: WebLoginResultMode?
+    public let qr: String?
+    public let qrDataUrl: String?
+    public let qrCount: Int?
+    public let code: String?
+    public let error: String?
+    public let phone: String?
+    public let expiresAt: Int?
+    public let version: Int?
+    public let reused: Bool?
+
+    public init(
+        channel: String,
+        accountId: String,
+        sessionKey: String? = nil,
+        status: WebLoginResultStatus,
+        connected: Bool,
+        message: String,
+        mode: WebLoginResultMode? = nil,
+        qr: String? = nil,
+        qrDataUrl: String? = nil,
+        qrCount: Int? = nil,
+        code: String? = nil,
+        error: String? = nil,
+        phone: String? = nil,
+        expiresAt: Int? = nil,
+        version: Int? = nil,
+        reused: Bool? = nil
+    ) {
+        self.channel = channel
+        self.accountId = accountId
+        self.sessionKey = sessionKey
+        self.status = status
+        self.connected = connected
+        self.message = message
+        self.mode = mode
+        self.qr = qr
+        self.qrDataUrl = qrDataUrl
+        self.qrCount = qrCount
+        self.code = code
+        self.error = error
+        self.phone = phone
+        self.expiresAt = expiresAt
+        self.version = version
+        self.reused = reused
+    }
+}
+
+public enum WebLoginResultStatus: String, Codable, Sendable {
+    case connecting
+    case qr
+    case code
+    case pairing
+    case linked
+    case failed
+    case timeout
+}
+
+public enum WebLoginResultMode: String, Codable, Sendable {
+    case qr
+    case pairingCode = "pairing-code"
+}
+
+public struct WebLoginStartParams: Codable, Sendable {
+    /// Only `whatsapp` (the default) links this way.
+    public let channel: String?
+    /// Default: the channel's default account.
+    public let accountId: String?
+    public let force: Bool?
+    public let timeoutMs: Int?
+    public let verbose: Bool?
+    public let pairingCode: WebLoginStartParamsPairingCode?
+    public let linkTimeoutMs: Int?
+
+    public init(
+        channel: String? = nil,
+        accountId: String? = nil,
+        force: Bool? = nil,
+        timeoutMs: Int? = nil,
+        verbose: Bool? = nil,
+        pairingCode: WebLoginStartParamsPairingCode? = nil,
+        linkTimeoutMs: Int? = nil
+    ) {
+        self.channel = channel
+        self.accountId = accountId
+        self.force = force
+        self.timeoutMs = timeoutMs
+        self.verbose = verbose
+        self.pairingCode = pairingCode
+        self.linkTimeoutMs = linkTimeoutMs
+    }
+}
+
+public struct WebLoginStartParamsPairingCode: Codable, Sendable {
+    /// The account's number, E.164 (+15551234567).
+    public let phone: String
+
+    public init(phone: String) {
+        self.phone = phone
+    }
+}
+
+public struct WebLoginWaitParams: Codable, Sendable {
+    /// Only `whatsapp` (the default) links this way.
+    public let channel: String?
+    /// Default: the channel's default account.
+    public let accountId: String?
+    public let sessionKey: String?
+    public let timeoutMs: Int?
+    public let currentQrDataUrl: String?
+    public let afterVersion: Int?
+
+    public init(
+        channel: String? = nil,
+        accountId: String? = nil,
+        sessionKey: String? = nil,
+        timeoutMs: Int? = nil,
+        currentQrDataUrl: String? = nil,
+        afterVersion: Int? = nil
+    ) {
+        self.channel = channel
+        self.accountId = accountId
+        self.sessionKey = sessionKey
+        self.timeoutMs = timeoutMs
+        self.currentQrDataUrl = currentQrDataUrl
+        self.afterVersion = afterVersion
+    }
+}
+
 public struct DevicePairResolvedEvent: Codable, Sendable {
     public let requestId: String
     public let deviceId: String

@@ -28,7 +28,7 @@ export interface AccountRunnerOptions {
   factory: ChannelFactory;
   config: ChannelAccountConfig;
   /** What `factory.create` gets, read when the adapter is built. */
-  deps: () => { env: Env; stateDir: string; fetch?: typeof fetch };
+  deps: () => { env: Env; stateDir: string; workspace?: string; fetch?: typeof fetch };
   cursors: CursorStore;
   /** Stores an inbound message (the pipeline); resolves once it is durable. */
   receive: (message: InboundMessage) => Promise<void>;

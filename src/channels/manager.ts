@@ -227,10 +227,31 @@ export class ChannelManager implements Part {
     return { channel: runner.channel, accountId: runner.accountId, cleared };
   }
 
+  /**
+   * Stops one account, runs `change` (its credentials being replaced: a new link), then re-reads
+   * the config and starts the account afresh even where its settings look the same (a runner
+   * that stopped for good, or was logged out, gets a new life). Serialised with config syncs.
+   * Resolves with whether the config has that account.
+   */
+  restartAccount(channel: string, accountId: string, change: () => Promise<void> | void = () => {}): Promise<boolean> {
+    const key = keyOf(channel, accountId);
+    const restart = this.syncing.then(async () => {
+      await this.runners.get(key)?.stop();
+      try {
+        await change();
+      } finally {
+        await this.sync(this.deps.options(), key);
+      }
+      return this.runners.has(key);
+    });
+    this.syncing = restart.then(() => {}, () => {});
+    return restart;
+  }
+
   // --- inside ----------------------------------------------------------------------------------
 
-  /** Makes the running accounts match `options`: new ones start, removed ones stop, changed ones restart. */
-  private async sync(options: Readonly<Options>): Promise<void> {
+  /** Makes the running accounts match `options`: new ones start, removed ones stop, changed ones (and `renew`) restart. */
+  private async sync(options: Readonly<Options>, renew?: string): Promise<void> {
     const { wanted, unreadable } = this.describe(options);
     for (const [key, runner] of this.runners) {
       if (wanted.has(key) || unreadable.has(runner.channel)) continue;
@@ -240,12 +261,12 @@ export class ChannelManager implements Part {
     }
     for (const [key, { factory, config }] of wanted) {
       const current = this.runners.get(key);
-      if (current && fingerprint(current.config) === fingerprint(config)) {
+      if (current && key !== renew && fingerprint(current.config) === fingerprint(config)) {
         if (this.started) current.start();
         continue;
       }
       if (current) {
-        this.log.info(`${current.label} settings changed; restarting it`);
+        this.log.info(`${current.label} ${key === renew ? "has new credentials" : "settings changed"}; restarting it`);
         await current.stop();
         this.metrics.reconnect(config.channel, "config");
       }
@@ -263,7 +284,7 @@ export class ChannelManager implements Part {
     for (const factory of this.deps.factories) {
       let accounts: ChannelAccountConfig[];
       try {
-        accounts = factory.accounts(options.config, options.env);
+        accounts = factory.accounts(options.config, options.env, { stateDir: options.paths.stateDir });
       } catch (error) {
         this.log.error(`channels.${factory.channel} could not be read; it is left as it was:`, error);
         unreadable.add(factory.channel);
@@ -285,7 +306,10 @@ export class ChannelManager implements Part {
     const runner: AccountRunner = new AccountRunner({
       factory,
       config,
-      deps: () => ({ env: this.deps.options().env, stateDir: this.deps.options().paths.stateDir, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) }),
+      deps: () => {
+        const options = this.deps.options();
+        return { env: options.env, stateDir: options.paths.stateDir, workspace: options.workspace, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) };
+      },
       cursors: this.deps.cursors,
       receive: (message) => this.pipeline.receive(message),
       onAdapter: () => this.pipeline.resume((item) => item.message.channel === config.channel && item.message.accountId === config.accountId),

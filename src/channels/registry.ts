@@ -4,5 +4,6 @@
  */
 import { telegramFactory } from "./telegram/factory.ts";
 import type { ChannelFactory } from "./types.ts";
+import { whatsappFactory } from "./whatsapp/factory.ts";
 
-export const channelFactories: readonly ChannelFactory[] = [telegramFactory];
+export const channelFactories: readonly ChannelFactory[] = [telegramFactory, whatsappFactory];

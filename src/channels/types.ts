@@ -17,6 +17,8 @@ export interface InboundMedia {
   mimeType?: string;
   fileName?: string;
   caption?: string;
+  /** Where the adapter stored the file locally (WhatsApp downloads into `<workspace>/inbox/whatsapp/`). */
+  path?: string;
 }
 
 /** One message as it arrived, normalised across platforms. */
@@ -180,10 +182,15 @@ export interface AccessPolicy {
   invalid?: string;
 }
 
+/** Where the gateway keeps things, for factories whose accounts live on disk (WhatsApp's linked creds). */
+export interface ChannelPlaces {
+  stateDir: string;
+}
+
 export interface ChannelFactory {
   readonly channel: string;
   /** The accounts the config (and env, e.g. TELEGRAM_BOT_TOKEN) describe; none when the channel is not configured. */
-  accounts(config: Readonly<OpenClawConfig>, env: Env): ChannelAccountConfig[];
+  accounts(config: Readonly<OpenClawConfig>, env: Env, where?: ChannelPlaces): ChannelAccountConfig[];
   /** Builds the adapter (imports the platform library lazily). */
-  create(account: ChannelAccountConfig, deps: { env: Env; stateDir: string; fetch?: typeof fetch }): Promise<ChannelAdapter>;
+  create(account: ChannelAccountConfig, deps: { env: Env; stateDir: string; workspace?: string; fetch?: typeof fetch }): Promise<ChannelAdapter>;
 }

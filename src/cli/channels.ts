@@ -11,6 +11,7 @@ import type { Static } from "../../protocol/schema-builder.ts";
 import { channelLabel } from "../channels/channel-status.ts";
 import { loadOptions } from "../config/load.ts";
 import { ConfigError } from "../config/read-config.ts";
+import { loginWhatsApp, whatsappLoginArgs } from "./channels-login-whatsapp.ts";
 import { CliError, EXIT_CONFIG } from "./cli-error.ts";
 import { commandHint, flagsProfile } from "./command-hint.ts";
 import { connectionArgs } from "./gateway-target.ts";
@@ -77,9 +78,11 @@ export function statusAccounts(result: ChannelsStatusResult, channel?: string): 
 export function describeStatus(result: ChannelsStatusResult, options: { channel?: string; probe?: boolean }, now = Date.now()): string {
   const accounts = statusAccounts(result, options.channel);
   if (accounts.length === 0) {
-    if (options.channel === "whatsapp") return "WhatsApp is not configured: this build has no WhatsApp channel yet";
-    const what = options.channel ? `${channelLabel(options.channel)} is not configured` : "No channels configured";
-    return `${what}: set channels.telegram.botToken (or TELEGRAM_BOT_TOKEN) and restart the gateway`;
+    const telegram = "set channels.telegram.botToken (or TELEGRAM_BOT_TOKEN) and restart the gateway";
+    const whatsapp = `link WhatsApp with ${hint("channels login whatsapp")}`;
+    if (options.channel === "whatsapp") return `WhatsApp is not configured: ${whatsapp}`;
+    if (options.channel === "telegram") return `Telegram is not configured: ${telegram}`;
+    return `No channels configured: ${telegram}, or ${whatsapp}`;
   }
   const header = ["channel", "account", "configured", "linked", "running", "connected", "last in", "last out", "reconnects", ...(options.probe ? ["probe"] : []), "last error"];
   return table([header, ...accounts.map((a) => accountRow(a, options.probe === true, now))]);
@@ -142,16 +145,17 @@ async function telegramLogin(accountId: string): Promise<string> {
 }
 
 const loginCommand = defineCommand({
-  meta: { name: "login", description: "Link a channel account (Telegram: says which token to set; WhatsApp: QR, not built yet)" },
+  meta: { name: "login", description: "Link a channel account (Telegram: says which token to set; WhatsApp: QR or pairing code through the gateway)" },
   args: {
     name: { type: "positional", description: `Channel (${KNOWN_CHANNELS.join(" | ")})`, required: false },
     channel: { type: "string", description: "Channel (instead of the positional)" },
     account: { type: "string", description: "Account id (default: default)" },
+    ...whatsappLoginArgs,
   },
   async run({ args }) {
     const channel = channelOf(args, true);
+    if (channel === "whatsapp") return void (await loginWhatsApp({ ...args, accountId: accountOf(args.account) }));
     const accountId = accountOf(args.account) ?? "default";
-    if (channel === "whatsapp") throw new CliError("WhatsApp login (scanning a QR code to link this gateway as a device) is not available in this build yet; it comes with the WhatsApp channel");
     process.stdout.write((await telegramLogin(accountId)) + "\n");
   },
 });

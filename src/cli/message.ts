@@ -8,9 +8,12 @@
 import { defineCommand } from "citty";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { SendResult } from "../../protocol/methods/channels.ts";
 import { ClientError, GatewayClient } from "../client/gateway-client.ts";
 import { CliError } from "./cli-error.ts";
+import { commandHint, flagsProfile } from "./command-hint.ts";
 import { CLI_SCOPES, cliErrorOf, connectionArgs, resolveClientOptions } from "./gateway-target.ts";
+import { globalFlags } from "./global-flags.ts";
 
 /** Above the connection default: the gateway answers once the platform has accepted the message. */
 const SEND_TIMEOUT_MS = "30000";
@@ -27,14 +30,6 @@ const args = {
   ...connectionArgs,
   timeout: { ...connectionArgs.timeout, default: SEND_TIMEOUT_MS },
 } as const;
-
-export interface SendResult {
-  runId: string;
-  messageId: string;
-  channel: string;
-  chatId?: string;
-  [key: string]: unknown;
-}
 
 const isUrl = (value: string) => /^https?:\/\//i.test(value);
 
@@ -104,8 +99,9 @@ const sendCommand = defineCommand({
     if (flags["dry-run"]) return await out(JSON.stringify({ method: "send", params }, null, 2));
     const key = params.idempotencyKey as string;
     const client = new GatewayClient(await resolveClientOptions(flags, CLI_SCOPES));
-    const fail = async (message: string, code?: string): Promise<never> => {
-      if (flags.json) await out(JSON.stringify({ ok: false, idempotencyKey: key, error: { code: code ?? null, message } }, null, 2));
+    /** `--json` carries the gateway's own message; stderr says it in a sentence. */
+    const fail = async (message: string, code?: string, raw = message): Promise<never> => {
+      if (flags.json) await out(JSON.stringify({ ok: false, idempotencyKey: key, error: { code: code ?? null, message: raw } }, null, 2));
       throw new CliError(message);
     };
     let sent = false;
@@ -114,9 +110,12 @@ const sendCommand = defineCommand({
       sent = true;
       const res = await client.request("send", params);
       if (!res.ok) {
+        const reason = res.error?.message ?? "unknown error";
         // Still in the gateway's outbox (a platform outage, a rate limit): it keeps retrying on its own.
         const queued = res.error?.details?.queued === true ? `; the same key never sends twice: --idempotency-key ${key}` : "";
-        return await fail(`send failed: ${res.error?.message ?? "unknown error"}${queued}`, res.error?.code);
+        // An account that is configured but reconnecting says why in the status table.
+        const linked = res.error?.code === "NOT_LINKED" ? ` (see: ${commandHint(flagsProfile(globalFlags()), "channels status")})` : "";
+        return await fail(`send failed: ${reason}${queued}${linked}`, res.error?.code, reason);
       }
       const result = res.payload as SendResult;
       await out(flags.json ? JSON.stringify(result, null, 2) : describeSent(result, params.to as string));

@@ -37,13 +37,19 @@ const turnedOn = (value: unknown) => hasContent(value) && !(isRecord(value) && v
 const tailscaleOn = (value: unknown) => isRecord(value) && value.mode !== undefined && value.mode !== "off";
 const isTrue = (value: unknown) => value === true;
 
-const NO_CHANNEL = "only the Telegram channel is implemented";
+const NO_CHANNEL = "only the Telegram and WhatsApp channels are implemented";
 /** The `channels.telegram` keys the Telegram channel reads (per account too). */
 const TELEGRAM_KEYS = [
   "enabled", "botToken", "tokenFile", "accounts", "dmPolicy", "allowFrom", "groupPolicy", "groupAllowFrom", "groups",
   "apiRoot", "webhookUrl", "webhookSecret", "webhookPath", "textChunkLimit", "timeoutSeconds", "pollingStallThresholdMs", "linkPreview",
 ] as const;
 const TELEGRAM_UNREAD = "this Telegram key is not implemented yet";
+/** The `channels.whatsapp` keys the WhatsApp channel reads (per account too). */
+const WHATSAPP_KEYS = [
+  "enabled", "accounts", "dmPolicy", "allowFrom", "groupPolicy", "groupAllowFrom", "groups",
+  "textChunkLimit", "sendReadReceipts", "mediaMaxMb", "maxMessagesPerMinute", "fetchLatestVersion", "selfChatMode",
+] as const;
+const WHATSAPP_UNREAD = "this WhatsApp key is not implemented yet";
 const NO_CONTROL_UI = "the control UI is not served yet";
 const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.remote.url directly";
 
@@ -79,11 +85,13 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
     reason: "only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read",
   },
   { path: "commands.*", except: ["restart"], reason: "only commands.restart is implemented" },
-  { path: "channels.*", except: ["telegram", "defaults"], reason: NO_CHANNEL, matters: turnedOn },
+  { path: "channels.*", except: ["telegram", "whatsapp", "defaults"], reason: NO_CHANNEL, matters: turnedOn },
   { path: "channels.defaults.*", except: ["groupPolicy"], reason: "only channels.defaults.groupPolicy is read" },
   { path: "channels.telegram.*", except: TELEGRAM_KEYS, reason: TELEGRAM_UNREAD },
   { path: "channels.telegram.accounts.*.*", except: TELEGRAM_KEYS, reason: TELEGRAM_UNREAD },
-  { path: "web", reason: "the WhatsApp channel is not implemented yet" },
+  { path: "channels.whatsapp.*", except: WHATSAPP_KEYS, reason: WHATSAPP_UNREAD },
+  { path: "channels.whatsapp.accounts.*.*", except: WHATSAPP_KEYS, reason: WHATSAPP_UNREAD },
+  { path: "web", reason: "web.* is not read: WhatsApp reconnects with the channel manager's backoff and watches its socket's keepalive" },
   { path: "hooks.*", except: ["enabled", "token", "path", "maxBodyBytes"], reason: "only the direct /wake and /agent hooks are served; mappings, presets and session policy are not implemented yet" },
   { path: "session", reason: "session scoping and reset policies are not implemented yet" },
   { path: "identity", reason: "use agents.list[].identity (or agents.defaults.identity)" },

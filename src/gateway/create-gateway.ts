@@ -13,6 +13,8 @@ import { canvasPart } from "../canvas/canvas-part.ts";
 import { ChannelManager, type ChannelTuning } from "../channels/manager.ts";
 import { channelFactories } from "../channels/registry.ts";
 import type { ChannelFactory } from "../channels/types.ts";
+import { WhatsAppLoginService } from "../channels/whatsapp/login-service.ts";
+import type { WaSocketFactory } from "../channels/whatsapp/socket.ts";
 import { reloadOptions, type Options } from "../config/load.ts";
 import { unimplementedKeys } from "../config/unimplemented-keys.ts";
 import { HealthMonitor, HEALTH_REFRESH_MS } from "../core/health.ts";
@@ -81,8 +83,11 @@ export interface CreateGatewayOptions {
   lastRestartAtMs?: number;
   /** The HTTP client model providers are called with (default: the global `fetch`). */
   fetch?: typeof fetch;
-  /** The channels this gateway can run (default: every channel of this build) and their timing. */
-  channels?: { factories?: readonly ChannelFactory[]; tuning?: ChannelTuning };
+  /**
+   * The channels this gateway can run (default: every channel of this build) and their timing;
+   * `whatsappLoginSocket` builds the sockets of WhatsApp logins (default: Baileys).
+   */
+  channels?: { factories?: readonly ChannelFactory[]; tuning?: ChannelTuning; whatsappLoginSocket?: WaSocketFactory };
 }
 
 /** Who the agent's tools are when a run's starter gave no caller of its own: an operator that may read and write. */
@@ -206,6 +211,9 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
     get channels() {
       return channels;
     },
+    get whatsappLogin() {
+      return whatsappLogin;
+    },
     inbox,
     outbox,
     authRateLimit: new AuthRateLimiter({ now, settings: () => services.options.config.gateway?.auth?.rateLimit }),
@@ -250,6 +258,13 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
       if (ready) void health.refresh();
     },
     tuning: init.channels?.tuning,
+  });
+  const whatsappLogin = new WhatsAppLoginService({
+    db,
+    options: () => services.options,
+    restartAccount: (accountId, change) => channels.restartAccount("whatsapp", accountId, change),
+    socketFactory: init.channels?.whatsappLoginSocket,
+    log: (init.logging?.root ?? silentLogger()).withTag("whatsapp"),
   });
   const canvas = canvasPart(init.options.canvas);
   // Started in this order, stopped in reverse.
@@ -327,6 +342,8 @@ export function createGateway(init: CreateGatewayOptions): Gateway {
       clearTimeout(timer);
       await running.stop(true);
     }
+    // A link still being made is abandoned (it leaves no creds) before the store closes.
+    await whatsappLogin.stop();
     await partsRunner.stopAll();
     metrics.stop();
     db.close();

@@ -8,6 +8,7 @@ import type { Policy } from "../../protocol/handshake.ts";
 import type { AgentRuntime } from "../agent/runtime.ts";
 import type { SessionStore } from "../agent/sessions/types.ts";
 import type { ChannelManager } from "../channels/manager.ts";
+import type { WhatsAppLoginService } from "../channels/whatsapp/login-service.ts";
 import type { InboxStore, OutboxStore, PairingStore } from "../channels/store-types.ts";
 import type { ConfigFile } from "../config/read-config.ts";
 import type { Options, ResolvedAuth } from "../config/load.ts";
@@ -79,6 +80,8 @@ export interface GatewayServices {
   readonly pairingStore: PairingStore;
   /** The channel accounts (the `channels` part): status, `send` targets, the outbox worker. */
   readonly channels: ChannelManager;
+  /** Linking WhatsApp accounts (`web.login.*`): one login state machine per account. */
+  readonly whatsappLogin: WhatsAppLoginService;
   /** Inbound channel messages, stored before the platform is told they arrived. */
   readonly inbox: InboxStore;
   /** Outbound channel messages, each sent once (replies and `send`). */

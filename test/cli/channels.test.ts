@@ -2,7 +2,7 @@
  * `openclaw channels status|login|logout`: the real CLI against gateway processes whose
  * Telegram account polls a fake Bot API. Status tells the truth about each account (traffic
  * times, probe, a revoked token); logout stops the account; login says what a Telegram login
- * is (a token in the config) and that WhatsApp's is not built yet.
+ * is (a token in the config) and that WhatsApp's needs the running gateway.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { rm, symlink, writeFile } from "node:fs/promises";
@@ -77,7 +77,7 @@ describe("channels status against a linked Telegram account", () => {
 
   test("--channel whatsapp: not configured, said in words", async () => {
     const result = await gw.cli("channels", "status", "--channel", "whatsapp");
-    expect(result).toEqual({ code: 0, stdout: "WhatsApp is not configured: this build has no WhatsApp channel yet\n", stderr: "" });
+    expect(result).toEqual({ code: 0, stdout: "WhatsApp is not configured: link WhatsApp with openclaw channels login whatsapp\n", stderr: "" });
   });
 
   test("logout stops the account and status then says so; an unknown account exits 1", async () => {
@@ -122,7 +122,11 @@ describe("channels status when something is wrong", () => {
   test("no channels configured", async () => {
     const gw = await startChannelGatewayProcess(await home(), channelGatewayConfig({ tg, llm, telegram: null }));
     try {
-      expect(await gw.cli("channels", "status")).toEqual({ code: 0, stdout: "No channels configured: set channels.telegram.botToken (or TELEGRAM_BOT_TOKEN) and restart the gateway\n", stderr: "" });
+      expect(await gw.cli("channels", "status")).toEqual({
+        code: 0,
+        stdout: "No channels configured: set channels.telegram.botToken (or TELEGRAM_BOT_TOKEN) and restart the gateway, or link WhatsApp with openclaw channels login whatsapp\n",
+        stderr: "",
+      });
     } finally {
       await gw.stop();
     }
@@ -189,12 +193,11 @@ describe("channels login", () => {
     expect(result.stderr).toContain("is a symlink");
   });
 
-  test("whatsapp: not built yet, said honestly", async () => {
-    const result = await login(await home(), ["whatsapp"]);
-    expect(result).toEqual({
-      code: 1,
-      stdout: "",
-      stderr: "error: WhatsApp login (scanning a QR code to link this gateway as a device) is not available in this build yet; it comes with the WhatsApp channel\n",
-    });
+  test("whatsapp: links through the running gateway, so without one it says so (test/integration/whatsapp-login.test.ts links)", async () => {
+    const result = await login(await home(), ["whatsapp", "--url", UNREACHABLE_URL]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`error: gateway not reachable at ${UNREACHABLE_URL}`);
+    const noPhone = await login(await home(), ["whatsapp", "--pairing-code"]);
+    expect(noPhone).toEqual({ code: 1, stdout: "", stderr: "error: --pairing-code needs --phone <number in E.164, e.g. +15551234567>\n" });
   });
 });

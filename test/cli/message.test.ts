@@ -128,10 +128,34 @@ describe("message send without a linked channel", () => {
     try {
       const result = await bare.cli("message", "send", "-t", "1001", "-m", "hi", "--json");
       expect(result.code).toBe(1);
-      expect(result.stderr).toStartWith("error: send failed: ");
-      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: "NOT_LINKED" } });
+      expect(result.stderr).toBe("error: send failed: no channel is linked (see: openclaw channels status)\n");
+      expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: "NOT_LINKED", message: "no channel is linked" } });
     } finally {
       await bare.stop();
+    }
+  });
+});
+
+describe("message send when the gateway dies under it", () => {
+  test("exits 1 and names the key that makes a retry safe", async () => {
+    // Its own Bot API: a second poller on the shared one would fight the main gateway for updates.
+    const own = startFakeTelegram();
+    const doomed = await startChannelGatewayProcess(await home(), channelGatewayConfig({ tg: own, llm }));
+    try {
+      await untilPolling(own);
+      // Telegram asks for a 6 s pause: the gateway holds the request while the outbox waits.
+      own.failNext("sendMessage", { error_code: 429, description: "Too Many Requests: retry after 6", retry_after: 6 });
+      const calls = own.callCount("sendMessage");
+      const running = doomed.cli("message", "send", "-t", "1001", "-m", "cut off", "--idempotency-key", "cli-cut-1");
+      await own.waitFor("the refused attempt", () => (own.callCount("sendMessage") > calls ? true : undefined));
+      doomed.proc.kill("SIGKILL");
+      const result = await running;
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^error: gateway closed the connection \(.*\); the message may still be delivered: to retry without sending it twice, repeat with --idempotency-key cli-cut-1\n$/);
+    } finally {
+      await doomed.stop();
+      await own.stop();
     }
   });
 });

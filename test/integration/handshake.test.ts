@@ -28,6 +28,7 @@ const IMPLEMENTED_METHODS = [
   "agent", "agent.wait", "agent.identity.get", "chat.send", "chat.history", "chat.abort", "chat.inject",
   "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete",
   "send", "channels.status", "channels.logout",
+  "web.login.start", "web.login.wait",
 ];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 

@@ -83,7 +83,7 @@ test("in-process calls get the same checks: role, scope, params, unknown and pro
     expect(await shape(h.dispatcher.call(name, {}, admin))).toEqual({ code: "INVALID_REQUEST", message: `unknown method: ${name}` });
   }
   // Methods real clients call that later issues build say so, instead of "unknown".
-  for (const name of ["poll", "web.login.start", "sessions.compact", "wake"]) {
+  for (const name of ["poll", "models.list", "sessions.compact", "wake"]) {
     expect(await shape(h.dispatcher.call(name, {}, admin))).toEqual({ code: "UNAVAILABLE", message: `${name} is not available in this build yet` });
   }
   // Health is open to every role; a node may call it.

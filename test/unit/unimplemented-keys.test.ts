@@ -100,7 +100,6 @@ describe("unimplementedKeys", () => {
       "canvasHost.liveReload (canvas live reload is not implemented yet)",
       "agents.defaults.heartbeat (only workspace, model, models (aliases), identity, timeoutSeconds, maxTurns and maxConcurrent are read)",
       "commands.native (only commands.restart is implemented)",
-      "channels.whatsapp (only the Telegram channel is implemented)",
       "channels.telegram.streaming (this Telegram key is not implemented yet)",
       "channels.telegram.accounts.work.replyToMode (this Telegram key is not implemented yet)",
       "session (session scoping and reset policies are not implemented yet)",
@@ -138,13 +137,12 @@ describe("unimplementedKeys", () => {
     const config = { channels: { telegram: {}, whatsapp: { allowFrom: ["+1"] }, signal: { account: "x" } }, commands: { restart: false } };
     expect(unimplementedKeys(config as OpenClawConfig)).toEqual([
       // An empty section configures nothing.
-      "channels.whatsapp (only the Telegram channel is implemented)",
-      "channels.signal (only the Telegram channel is implemented)",
+      "channels.signal (only the Telegram and WhatsApp channels are implemented)",
     ]);
   });
 
   test("a key named __proto__ is reported as written, not followed into the prototype", () => {
-    expect(unimplementedKeys(JSON.parse('{"channels":{"__proto__":{"x":1}}}'))).toEqual(["channels.__proto__ (only the Telegram channel is implemented)"]);
+    expect(unimplementedKeys(JSON.parse('{"channels":{"__proto__":{"x":1}}}'))).toEqual(["channels.__proto__ (only the Telegram and WhatsApp channels are implemented)"]);
   });
 });
 

@@ -10,6 +10,7 @@ import { nodePairingMethods } from "./node-pairing.ts";
 import { dmPairingMethods } from "./pairing.ts";
 import { sessionMethods } from "./sessions.ts";
 import { systemMethods } from "./system.ts";
+import { webLoginHandlers } from "./web-login.ts";
 
 export const methodHandlers: MethodHandlers = {
   ...systemMethods,
@@ -22,4 +23,5 @@ export const methodHandlers: MethodHandlers = {
   ...agentHandlers,
   ...chatHandlers,
   ...channelHandlers,
+  ...webLoginHandlers,
 };

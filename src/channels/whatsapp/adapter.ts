@@ -1,0 +1,311 @@
+/**
+ * One linked WhatsApp account behind `ChannelAdapter`. `run` checks the link, takes the
+ * account lock (one process per account, user-needs B3), then supervises connections: a new
+ * socket per attempt (`session.ts`), reconnecting at once after a 515 or a sleep/wake,
+ * rejecting with a retryable error for network trouble (the manager backs off, forever) and
+ * with `ChannelFatalError` for a logout, a ban or a session taken over elsewhere. `send` and
+ * `typing` use whichever socket is open; a send waits a little for one before it fails as
+ * transient (the outbox retries it).
+ */
+import type { WAMessageKey, WAVersion, proto } from "@whiskeysockets/baileys";
+import { silentLogger, type Logger } from "../../log/logger.ts";
+import { ChannelFatalError, ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelProbe, type OutboundMessage, type SendResult } from "../types.ts";
+import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
+import { NOT_LINKED, WhatsAppConnectionError } from "./errors.ts";
+import { Identities, selfOf, type SelfIdentity } from "./identities.ts";
+import { InboundHandler } from "./inbound-handler.ts";
+import { e164OfJid, normalizeJid } from "./jid.ts";
+import { baileysLogger } from "./logger.ts";
+import { Pacer } from "./pacing.ts";
+import { WhatsAppSender } from "./send.ts";
+import { runSession, type SessionOutcome, type SessionTuning } from "./session.ts";
+import type { WhatsAppSettings } from "./settings.ts";
+import { SOCKET_DEFAULTS, type WaSocket, type WaSocketFactory, type WaSocketOptions } from "./socket.ts";
+import type { LidMapStore, SentMessageStore } from "./stores.ts";
+import { WHATSAPP_CHANNEL } from "./accounts.ts";
+
+/** The part of an auth state (`openWhatsAppAuthState`) the adapter uses. */
+export interface WhatsAppAuth {
+  readonly state: WaSocketOptions["auth"];
+  readonly linked: boolean;
+  saveCreds(): Promise<void>;
+  clear(): Promise<unknown>;
+}
+
+/** A held account lock; `lost` aborts when another process took the account over. */
+export interface WhatsAppRunLock {
+  readonly lost?: AbortSignal;
+  release(): void;
+}
+
+export interface WhatsAppAdapterOptions {
+  accountId: string;
+  settings: WhatsAppSettings;
+  socketFactory: WaSocketFactory;
+  /** Opens the account's auth state; called at the start of every `run` (a new link may have replaced it). */
+  openAuth: () => Promise<WhatsAppAuth>;
+  /** Takes the account lock; rejects with `ChannelFatalError` when another process holds it. */
+  lock: (signal: AbortSignal) => Promise<WhatsAppRunLock>;
+  lidMap: LidMapStore;
+  sent: SentMessageStore;
+  /** Where inbound media is downloaded: `<workspace>/inbox/whatsapp`. */
+  mediaDir: string;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Socket options besides auth and logger (a test server's `waWebSocketUrl`, `browser`). */
+  socketOptions?: Partial<Omit<WaSocketOptions, "auth" | "logger" | "getMessage">>;
+  /** The WhatsApp Web version to announce, when `fetchLatestVersion` asked for the current one. Default: Baileys' bundled one. */
+  resolveVersion?: () => Promise<WAVersion | undefined>;
+  /** Watchdog timing (`session.ts`). */
+  session?: SessionTuning;
+  /** Outbound pacing gaps (`pacing.ts`); the cap is `settings.maxMessagesPerMinute`. */
+  pacing?: { accountGapMs?: number; chatGapMs?: number; random?: () => number };
+  /** How long a send waits for a connection before failing as transient (ms). Default 15 000. */
+  sendConnectWaitMs?: number;
+  /** Immediate reconnects (515, sleep/wake) in a row that never reach `open` before backing off instead. Default 3. */
+  maxQuickRestarts?: number;
+  /** How long `logout` tries to reach WhatsApp to unlink the device (ms). Default 20 000. */
+  logoutTimeoutMs?: number;
+}
+
+const SENT_KEEP_MS = 14 * 24 * 60 * 60_000;
+
+export class WhatsAppAdapter implements ChannelAdapter {
+  readonly channel = WHATSAPP_CHANNEL;
+  readonly accountId: string;
+  readonly textLimit: number;
+  private readonly clock: Clock;
+  private readonly identities: Identities;
+  private readonly sender: WhatsAppSender;
+  private socket: WaSocket | null = null;
+  private waiters: (() => void)[] = [];
+  private self: SelfIdentity = { pn: null, lid: null };
+  private saving: Promise<void> = Promise.resolve();
+  private log: Logger = silentLogger();
+  private running = false;
+
+  constructor(private readonly options: WhatsAppAdapterOptions) {
+    this.accountId = options.accountId;
+    this.textLimit = options.settings.textLimit;
+    this.clock = options.clock ?? systemClock;
+    this.identities = new Identities(options.lidMap);
+    this.sender = new WhatsAppSender({
+      connected: () => this.connected(),
+      pacer: new Pacer({ clock: this.clock, maxPerMinute: options.settings.maxMessagesPerMinute, ...options.pacing }),
+      sent: options.sent,
+      clock: this.clock,
+      mediaMaxBytes: options.settings.mediaMaxBytes,
+    });
+  }
+
+  async run(ctx: ChannelContext): Promise<void> {
+    this.log = ctx.log;
+    const auth = await this.options.openAuth();
+    if (!auth.linked) {
+      ctx.report({ linked: false, connected: false, lastError: NOT_LINKED });
+      throw new ChannelFatalError(NOT_LINKED);
+    }
+    this.self = selfOf(auth.state.creds.me);
+    ctx.report({ linked: true, ...this.selfStatus() });
+    const lock = await this.options.lock(ctx.signal).catch((error: unknown) => {
+      if (ctx.signal.aborted) return null;
+      if (error instanceof ChannelFatalError) ctx.report({ connected: false, lastError: error.message });
+      throw error;
+    });
+    if (!lock) return;
+    const signal = lock.lost ? AbortSignal.any([ctx.signal, lock.lost]) : ctx.signal;
+    this.running = true;
+    try {
+      this.options.sent.prune?.(this.clock.now() - SENT_KEEP_MS);
+      await this.supervise(ctx, auth, signal);
+      if (lock.lost?.aborted && !ctx.signal.aborted) {
+        const reason = lock.lost.reason;
+        throw reason instanceof Error ? reason : new ChannelFatalError(String(reason));
+      }
+    } finally {
+      this.running = false;
+      this.setSocket(null);
+      await this.saving;
+      lock.release();
+    }
+  }
+
+  /** Sockets one after another until stopped, a fatal close, or a failure for the manager's backoff. */
+  private async supervise(ctx: ChannelContext, auth: WhatsAppAuth, signal: AbortSignal): Promise<void> {
+    const inbound = new InboundHandler({
+      ctx,
+      identities: this.identities,
+      context: () => ({ accountId: this.accountId, self: this.self, identities: this.identities, sent: this.options.sent, selfChatMode: this.options.settings.selfChatMode }),
+      sendReadReceipts: this.options.settings.sendReadReceipts,
+      mediaDir: this.options.mediaDir,
+      mediaMaxBytes: this.options.settings.mediaMaxBytes,
+    });
+    const maxQuick = this.options.maxQuickRestarts ?? 3;
+    let quick = 0;
+    while (!signal.aborted) {
+      // A 515 comes right after the creds changed: the new socket must log in with what was saved.
+      await this.saving;
+      const outcome = await this.attempt(ctx, auth, inbound, signal);
+      this.setSocket(null);
+      ctx.report({ connected: false });
+      await this.saving;
+      switch (outcome.kind) {
+        case "stopped":
+          return;
+        case "not-linked":
+          ctx.report({ linked: false, lastError: NOT_LINKED });
+          throw new ChannelFatalError(NOT_LINKED);
+        case "fatal":
+          ctx.report({ linked: !outcome.loggedOut, lastError: outcome.reason });
+          throw new ChannelFatalError(outcome.reason);
+        case "retry":
+          throw new WhatsAppConnectionError(outcome.reason, outcome.statusCode);
+        case "restart":
+          quick = outcome.wasOpen ? 1 : quick + 1;
+          if (quick > maxQuick) throw new WhatsAppConnectionError(`${outcome.reason}; ${quick} restarts in a row without a connection`, outcome.statusCode);
+          ctx.log.info(`whatsapp/${this.accountId}: ${outcome.reason}; reconnecting now`);
+      }
+    }
+  }
+
+  private async attempt(ctx: ChannelContext, auth: WhatsAppAuth, inbound: InboundHandler, signal: AbortSignal): Promise<SessionOutcome> {
+    const keepAliveIntervalMs = this.options.socketOptions?.keepAliveIntervalMs ?? SOCKET_DEFAULTS.keepAliveIntervalMs;
+    let socket: WaSocket;
+    try {
+      const version = this.options.settings.fetchLatestVersion ? await this.options.resolveVersion?.() : undefined;
+      socket = await this.options.socketFactory({
+        ...this.options.socketOptions,
+        auth: auth.state,
+        logger: baileysLogger(ctx.log),
+        keepAliveIntervalMs,
+        getMessage: (key) => this.storedMessage(key),
+        ...(version ? { version } : {}),
+      });
+    } catch (error) {
+      return { kind: "retry", reason: `cannot open a WhatsApp socket: ${(error as Error)?.message ?? error}`, wasOpen: false };
+    }
+    return runSession({
+      socket,
+      clock: this.clock,
+      signal,
+      keepAliveIntervalMs,
+      tuning: this.options.session,
+      hooks: {
+        opened: () => {
+          const seen = selfOf(socket.user);
+          this.self = { pn: seen.pn ?? this.self.pn, lid: seen.lid ?? this.self.lid, ...((seen.name ?? this.self.name) ? { name: seen.name ?? this.self.name } : {}) };
+          this.identities.learn(this.self.lid, this.self.pn);
+          this.setSocket(socket);
+          ctx.report({ connected: true, linked: true, lastError: null, ...this.selfStatus() });
+        },
+        credsChanged: () => {
+          this.saving = this.saving.then(() => auth.saveCreds()).catch((error: unknown) => ctx.log.warn(`whatsapp/${this.accountId}: saving the credentials failed:`, error));
+        },
+        // A message the inbox could not take is lost to this run (Baileys acknowledged it already): say so loudly.
+        upsert: (batch) => inbound.handle(socket, batch).catch((error: unknown) => ctx.log.warn(`whatsapp/${this.accountId}: inbound ${batch.type} batch failed:`, error)),
+        lidMapping: (mapping) => this.identities.learn(mapping.lid, mapping.pn),
+        report: (update) => ctx.report(update),
+        debug: (message) => ctx.log.debug(`whatsapp/${this.accountId}: ${message}`),
+      },
+    });
+  }
+
+  /** Baileys' `getMessage`: our sent message, for a recipient's retry request. */
+  private async storedMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    const chat = normalizeJid(key.remoteJid);
+    if (!chat || !key.id) return undefined;
+    return this.options.sent.find(chat, key.id) ?? this.options.sent.find(this.identities.canonical(chat) ?? chat, key.id);
+  }
+
+  private selfStatus(): { self?: { id: string; name?: string } } {
+    const id = e164OfJid(this.self.pn) ?? this.self.lid;
+    if (!id) return {};
+    return { self: { id, ...(this.self.name ? { name: this.self.name } : {}) } };
+  }
+
+  private setSocket(socket: WaSocket | null): void {
+    this.socket = socket;
+    if (socket) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** The open socket, waiting up to `sendConnectWaitMs` for one. */
+  private connected(): Promise<WaSocket> {
+    if (this.socket) return Promise.resolve(this.socket);
+    const waitMs = this.options.sendConnectWaitMs ?? 15_000;
+    return new Promise<WaSocket>((resolve, reject) => {
+      let timer: TimerHandle | null = null;
+      const wake = () => {
+        if (timer !== null) this.clock.clearTimeout(timer);
+        if (this.socket) resolve(this.socket);
+        else reject(new ChannelSendError("WhatsApp is not connected", { kind: "transient" }));
+      };
+      this.waiters.push(wake);
+      timer = this.clock.setTimeout(() => {
+        timer = null;
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        wake();
+      }, waitMs);
+    });
+  }
+
+  /**
+   * What we observe, without a network call: whether a socket is open (the watchdog drops one
+   * that stops answering its keepalive). WhatsApp has no cheap "who am I" like Telegram's getMe.
+   */
+  async probe(): Promise<ChannelProbe> {
+    const socket = this.socket;
+    if (!socket) return { ok: false, error: this.running ? "not connected to WhatsApp (reconnecting)" : "not running" };
+    const status = this.selfStatus();
+    return { ok: true, ...(status.self ? { self: status.self } : {}) };
+  }
+
+  send(message: OutboundMessage): Promise<SendResult> {
+    return this.sender.send(message);
+  }
+
+  async typing(chatId: string): Promise<void> {
+    await this.sender.typing(this.socket, chatId);
+  }
+
+  /**
+   * Unlinks the device: connects (the manager stopped `run` first) and asks WhatsApp to
+   * remove it, then backs up and deletes the local credentials. Reaching WhatsApp is best
+   * effort; the local state is cleared either way, and the log says when the phone may still
+   * list the device.
+   */
+  async logout(): Promise<void> {
+    const auth = await this.options.openAuth();
+    if (auth.linked && !this.running) {
+      const controller = new AbortController();
+      const timer = this.clock.setTimeout(() => controller.abort(), this.options.logoutTimeoutMs ?? 20_000);
+      let lock: WhatsAppRunLock | null = null;
+      try {
+        lock = await this.options.lock(controller.signal);
+        const socket = await this.options.socketFactory({ ...this.options.socketOptions, auth: auth.state, logger: baileysLogger(this.log) });
+        const outcome = await runSession({
+          socket,
+          clock: this.clock,
+          signal: controller.signal,
+          keepAliveIntervalMs: this.options.socketOptions?.keepAliveIntervalMs ?? SOCKET_DEFAULTS.keepAliveIntervalMs,
+          tuning: this.options.session,
+          hooks: {
+            // Baileys' logout removes the device, then closes with 401 (logged out).
+            opened: () => void socket.logout().catch(() => controller.abort()),
+            credsChanged: () => {},
+            upsert: async () => {},
+            lidMapping: () => {},
+            report: () => {},
+            debug: (message) => this.log.debug(message),
+          },
+        });
+        if (outcome.kind !== "fatal" || !outcome.loggedOut) this.log.warn(`whatsapp/${this.accountId}: could not reach WhatsApp to unlink; the phone may still list this device (remove it under Linked devices)`);
+      } catch (error) {
+        this.log.warn(`whatsapp/${this.accountId}: unlinking on WhatsApp failed (${(error as Error)?.message ?? error}); clearing the local credentials anyway`);
+      } finally {
+        this.clock.clearTimeout(timer);
+        lock?.release();
+      }
+    }
+    await auth.clear();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What the channel chaos tests use to kill a gateway process and bring it back: a seeded random
+ * schedule, the restartable gateway (`Victim`), and a `send` caller that repeats its idempotency
+ * key across kills, as a careful client does.
+ */
+import type { DeviceIdentity } from "../../src/client/device-identity.ts";
+import { ClientError, GatewayClient } from "../../src/client/gateway-client.ts";
+import { Condition } from "../helpers/condition.ts";
+import { GATEWAY_TOKEN, startChannelGatewayProcess, untilLinked, type ChannelGatewayProcess } from "./channel-gateway-process.ts";
+
+/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
+export function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A gateway that is killed and restarted on one home; clients get it once Telegram is linked again. */
+export class Victim {
+  live: ChannelGatewayProcess | null = null;
+  readonly kills: number[] = [];
+  private readonly changed = new Condition();
+
+  /** `onCleanup` receives what stops the last gateway when the test ends. */
+  constructor(
+    private readonly home: string,
+    onCleanup: (step: () => unknown) => void,
+  ) {
+    // A test that failed may leave requests waiting in the gateway: no graceful stop for it.
+    onCleanup(() => this.live?.stop("SIGKILL"));
+  }
+
+  async start(config: Record<string, unknown> | null): Promise<ChannelGatewayProcess> {
+    this.live = await untilLinked(await startChannelGatewayProcess(this.home, config));
+    this.changed.wake();
+    return this.live;
+  }
+
+  async kill(): Promise<void> {
+    const victim = this.live!;
+    this.live = null;
+    this.kills.push(Date.now());
+    victim.proc.kill("SIGKILL");
+    await victim.proc.exited;
+  }
+
+  /** The gateway to use now, waiting for the next one while there is none (or `not` is the current one). */
+  next(not?: ChannelGatewayProcess): Promise<ChannelGatewayProcess> {
+    return this.changed.waitFor("a live gateway", () => (this.live && this.live !== not ? this.live : undefined), 15_000);
+  }
+
+  killedBetween(from: number, to: number): boolean {
+    return this.kills.some((at) => at > from && at < to);
+  }
+}
+
+/** Calls `send` until the gateway answers it, repeating the same key across kills (what makes a retry safe). */
+export async function sendUntilAnswered(victim: Victim, identity: DeviceIdentity, params: { to: string; message: string; idempotencyKey: string }) {
+  let lost: ChannelGatewayProcess | undefined;
+  for (let tries = 1; tries <= 20; tries++) {
+    const gw = await victim.next(lost);
+    const client = new GatewayClient({ url: gw.url, token: GATEWAY_TOKEN, identity, scopes: ["operator.admin"], timeoutMs: 15_000 });
+    try {
+      await client.connect();
+      const res = await client.request("send", { ...params, channel: "telegram" });
+      if (res.ok) return { messageId: String(res.payload.messageId), tries };
+      // Queued but not sent yet: ask again with the same key. Anything else is a real failure.
+      if (!res.error?.retryable) throw new Error(`send ${params.idempotencyKey} failed: ${res.error?.code} ${res.error?.message}`);
+      lost = undefined;
+    } catch (error) {
+      // The gateway died under the request (or before it): wait for the next one and repeat the key.
+      if (!(error instanceof ClientError)) throw error;
+      lost = gw;
+    } finally {
+      client.close();
+    }
+  }
+  throw new Error(`send ${params.idempotencyKey} was not answered after 20 tries`);
+}
