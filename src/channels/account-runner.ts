@@ -117,6 +117,15 @@ export class AccountRunner {
   }
 
   /**
+   * Configured and on its way up (starting, reconnecting after a network error): a send to it is
+   * queued, since the outbox holds items until the account is back. Only an account that cannot
+   * come back by itself (not configured, logged out, stopped by a fatal error) refuses sends.
+   */
+  comingUp(): boolean {
+    return this.loop !== null && this.config.enabled && !this.loggedOut && this.status.stoppedReason === null;
+  }
+
+  /**
    * Starts the account unless it is running, disabled, logged out or cannot run. A runner
    * stopped by a fatal error stays stopped (its loop ended, it is not started again): only a
    * config change, which replaces the runner, or `stop()` then `start()` tries again.

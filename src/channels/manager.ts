@@ -193,15 +193,17 @@ export class ChannelManager implements Part {
 
   /**
    * Where a send goes: the named channel (default: the first with a linked account) and account
-   * (default: `default`, else the first linked one). Only linked accounts can send: the gateway
-   * never falls back to anything else (runbook).
+   * (default: `default`, else the first linked one); an account that is still coming up is used
+   * when none is linked (the outbox waits for it). Nothing else is ever fallen back to (runbook).
    */
   target(channel?: string, accountId?: string): SendTarget {
     const wanted = channel?.trim().toLowerCase();
     if (wanted !== undefined && !this.channelIds.includes(wanted)) return { ok: false, code: "unsupported", message: `unsupported channel: ${channel}` };
     const candidates = [...this.runners.values()].filter((r) => (wanted === undefined || r.channel === wanted) && (accountId === undefined || r.accountId === accountId));
     const linked = candidates.filter((r) => r.canSend());
-    const chosen = linked.find((r) => r.accountId === DEFAULT_ACCOUNT_ID) ?? linked[0];
+    // Right after a start or during a reconnect nothing is linked yet: queue rather than refuse.
+    const usable = linked.length > 0 ? linked : candidates.filter((r) => r.comingUp());
+    const chosen = usable.find((r) => r.accountId === DEFAULT_ACCOUNT_ID) ?? usable[0];
     if (chosen) return { ok: true, channel: chosen.channel, accountId: chosen.accountId };
     if (wanted === undefined) return { ok: false, code: "not_linked", message: accountId === undefined ? "no channel is linked" : `no channel has a linked account ${accountId}` };
     return { ok: false, code: "not_linked", message: `channel ${wanted}${accountId === undefined ? "" : ` account ${accountId}`} is not linked` };

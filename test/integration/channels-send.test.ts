@@ -57,6 +57,20 @@ describe("send", () => {
     client.close();
   });
 
+  test("an account still coming up (its first getMe failed) queues the send instead of refusing it", async () => {
+    rig = startRig();
+    const { tg } = rig;
+    tg.failNext("getMe", { error_code: 502, description: "Bad Gateway" });
+    await using gw = await startChannelGateway(rig);
+    const { client } = await connectClient(gw.url);
+    // Sent before the account is linked: it waits in the outbox, then goes out once it is.
+    const res = await client.rpc("send", { to: "1001", message: "sent early", idempotencyKey: "early-1" }, 15_000);
+    expect(shape(res)).toMatchObject({ runId: "early-1", channel: "telegram", chatId: "1001" });
+    expect(tg.sent.map((m) => m.text)).toEqual(["sent early"]);
+    expect(tg.callCount("getMe")).toBeGreaterThanOrEqual(2);
+    client.close();
+  });
+
   test("refuses what protocol.md names: no text or media, an unsupported channel, webchat", async () => {
     rig = startRig();
     await using gw = await startChannelGateway(rig);
