@@ -310,7 +310,7 @@ export class ChannelManager implements Part {
       config,
       deps: () => {
         const options = this.deps.options();
-        return { env: options.env, stateDir: options.paths.stateDir, workspace: options.workspace, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) };
+        return { env: options.env, stateDir: options.paths.stateDir, workspace: options.workspace, metrics: this.deps.registry, ...(this.deps.fetch ? { fetch: this.deps.fetch } : {}) };
       },
       cursors: this.deps.cursors,
       receive: (message) => this.pipeline.receive(message),

@@ -7,6 +7,7 @@
 import type { OpenClawConfig } from "../../protocol/config-schema.ts";
 import type { Env } from "../config/paths.ts";
 import type { Logger } from "../log/logger.ts";
+import type { MetricsRegistry } from "../metrics/registry.ts";
 
 export type ChatKind = "direct" | "group";
 
@@ -192,5 +193,9 @@ export interface ChannelFactory {
   /** The accounts the config (and env, e.g. TELEGRAM_BOT_TOKEN) describe; none when the channel is not configured. */
   accounts(config: Readonly<OpenClawConfig>, env: Env, where?: ChannelPlaces): ChannelAccountConfig[];
   /** Builds the adapter (imports the platform library lazily). */
-  create(account: ChannelAccountConfig, deps: { env: Env; stateDir: string; workspace?: string; fetch?: typeof fetch }): Promise<ChannelAdapter>;
+  create(
+    account: ChannelAccountConfig,
+    // `metrics`: the gateway's registry, for a channel's own metrics (register each once per registry).
+    deps: { env: Env; stateDir: string; workspace?: string; fetch?: typeof fetch; metrics?: MetricsRegistry },
+  ): Promise<ChannelAdapter>;
 }

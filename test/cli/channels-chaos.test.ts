@@ -58,8 +58,15 @@ function tokenOf(request: RecordedRequest): string | undefined {
   return text.match(/chaos-in-\d+/g)?.at(-1);
 }
 
-function rejectAfter(ms: number, message: () => string): Promise<never> {
-  return new Promise((_, reject) => setTimeout(() => reject(new Error(message())), ms).unref());
+/** `work`, or a failure with `message()` after `ms`; the deadline is cleared once `work` settles (it must not fire into a later test). */
+async function withDeadline<T>(work: Promise<T>, ms: number, message: () => string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message())), ms)));
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function rig(script?: (request: RecordedRequest) => { type: "text"; text: string }): { tg: FakeTelegram; llm: FakeOpenAI } {
@@ -119,7 +126,7 @@ test(`kill -9 at random moments: every message answered once, every send deliver
 
   await chaos;
   const unsent = () => [...Array(SENDS).keys()].map((i) => `chaos-send-key-${i}`).filter((key) => !sendResults.has(key));
-  await Promise.race([Promise.all([users, sends]), rejectAfter(QUIET_DEADLINE_MS, () => `sends not answered ${QUIET_DEADLINE_MS} ms after the last restart: ${unsent().join(", ")}; ${store.describe()}`)]);
+  await withDeadline(Promise.all([users, sends]), QUIET_DEADLINE_MS, () => `sends not answered ${QUIET_DEADLINE_MS} ms after the last restart: ${unsent().join(", ")}; ${store.describe()}`);
 
   // --- quiet: every message answered, nothing waiting in the store --------------------------------
   const replyText = (token: string) => `re: ${token}`;

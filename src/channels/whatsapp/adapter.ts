@@ -16,6 +16,7 @@ import { Identities, selfOf, type SelfIdentity } from "./identities.ts";
 import { InboundHandler } from "./inbound-handler.ts";
 import { e164OfJid, normalizeJid } from "./jid.ts";
 import { baileysLogger } from "./logger.ts";
+import { closeReasonLabel, type WhatsAppMetrics } from "./metrics.ts";
 import { Pacer } from "./pacing.ts";
 import { WhatsAppSender } from "./send.ts";
 import { runSession, type SessionOutcome, type SessionTuning } from "./session.ts";
@@ -66,6 +67,8 @@ export interface WhatsAppAdapterOptions {
   maxQuickRestarts?: number;
   /** How long `logout` tries to reach WhatsApp to unlink the device (ms). Default 20 000. */
   logoutTimeoutMs?: number;
+  /** Counts each socket's open and close (`whatsappMetrics(registry)`). Default: none. */
+  metrics?: WhatsAppMetrics;
 }
 
 const SENT_KEEP_MS = 14 * 24 * 60 * 60_000;
@@ -146,6 +149,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
       // A 515 comes right after the creds changed: the new socket must log in with what was saved.
       await this.saving;
       const outcome = await this.attempt(ctx, auth, inbound, signal);
+      this.options.metrics?.connection("close", closeReasonLabel(outcome));
       this.setSocket(null);
       ctx.report({ connected: false });
       await this.saving;
@@ -196,6 +200,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
           this.self = { pn: seen.pn ?? this.self.pn, lid: seen.lid ?? this.self.lid, ...((seen.name ?? this.self.name) ? { name: seen.name ?? this.self.name } : {}) };
           this.identities.learn(this.self.lid, this.self.pn);
           this.setSocket(socket);
+          this.options.metrics?.connection("open", "connected");
           ctx.report({ connected: true, linked: true, lastError: null, ...this.selfStatus() });
         },
         credsChanged: () => {

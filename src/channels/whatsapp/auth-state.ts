@@ -18,6 +18,7 @@ import type { Database } from "bun:sqlite";
 import type { AuthenticationCreds, AuthenticationState, SignalDataSet, SignalDataTypeMap, SignalKeyStore } from "@whiskeysockets/baileys";
 import { WhatsAppAuthStore, type KeyChange, type LegacyMove } from "../../store/whatsapp-auth.ts";
 import { writeAuthBackup } from "./auth-backup.ts";
+import type { AuthCommitKind, WhatsAppMetrics } from "./metrics.ts";
 import { multiFileId } from "./multi-file-layout.ts";
 
 type Baileys = typeof import("@whiskeysockets/baileys");
@@ -37,6 +38,8 @@ export interface OpenWhatsAppAuthStateOptions {
   now?: () => number;
   /** Uploaded pre-keys kept by the automatic collection. Default 1624 (twice Baileys' upload of 812). */
   preKeysKept?: number;
+  /** Counts and times every commit (`whatsappMetrics(registry)`). Default: none. */
+  metrics?: WhatsAppMetrics;
 }
 
 export interface WhatsAppAuthState {
@@ -75,6 +78,13 @@ export async function openWhatsAppAuthState(options: OpenWhatsAppAuthStateOption
   const creds: AuthenticationCreds = stored === null ? baileys.initAuthCreds() : JSON.parse(stored, BufferJSON.reviver);
   // Persisted at once so the noise key (and a QR shown with it) survives a restart before linking.
   if (stored === null) store.writeCreds(accountId, encode(creds), now());
+
+  /** Only commits that went through are counted: a refused one throws past the count. */
+  const timed = (kind: AuthCommitKind, commit: () => void): void => {
+    const started = performance.now();
+    commit();
+    options.metrics?.authCommit(kind, (performance.now() - started) / 1000);
+  };
 
   let cleared = false;
   let legacyLeft = store.hasLegacyKeys(accountId);
@@ -118,7 +128,7 @@ export async function openWhatsAppAuthState(options: OpenWhatsAppAuthStateOption
         for (const [id, value] of Object.entries(entries ?? {})) changes.push({ type, id, value: value == null ? null : encode(value) });
       }
       const superseded = legacyLeft ? changes.map((change) => ({ type: change.type, fileId: multiFileId(change.id) })) : [];
-      store.applyKeyChanges(accountId, changes, superseded);
+      timed("keys", () => store.applyKeyChanges(accountId, changes, superseded));
     },
   };
   const cached = baileys.makeCacheableSignalKeyStore(raw, logger);
@@ -157,10 +167,12 @@ export async function openWhatsAppAuthState(options: OpenWhatsAppAuthStateOption
         logger?.debug({ accountId }, "whatsapp auth state was cleared; ignoring a late creds write");
         return;
       }
-      db.transaction(() => {
-        store.writeCreds(accountId, encode(creds), now());
-        if (collectedAt !== creds.firstUnuploadedPreKeyId) gcPreKeys();
-      })();
+      timed("creds", () =>
+        db.transaction(() => {
+          store.writeCreds(accountId, encode(creds), now());
+          if (collectedAt !== creds.firstUnuploadedPreKeyId) gcPreKeys();
+        })(),
+      );
     },
     async clear() {
       // Frozen first, so nothing lands between the export and the delete and escapes the backup.

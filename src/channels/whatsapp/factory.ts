@@ -10,6 +10,7 @@ import { WhatsAppMessageStore } from "../../store/whatsapp-messages.ts";
 import type { ChannelAccountConfig, ChannelAdapter, ChannelFactory } from "../types.ts";
 import { WHATSAPP_CHANNEL, whatsappAccounts } from "./accounts.ts";
 import type { WhatsAppAdapterOptions } from "./adapter.ts";
+import { whatsappMetrics } from "./metrics.ts";
 import { readWhatsAppSettings } from "./settings.ts";
 import { realSocketFactory } from "./socket.ts";
 import { existingWhatsappStore, whatsappStore } from "./store-handle.ts";
@@ -46,16 +47,18 @@ export function createWhatsAppFactory(overrides: WhatsAppFactoryOverrides = {}):
       const messages = new WhatsAppMessageStore(db);
       const workspace = deps.workspace ?? join(deps.stateDir, "workspace");
       let version: Promise<[number, number, number] | undefined> | null = null;
+      const metrics = deps.metrics ? whatsappMetrics(deps.metrics) : undefined;
       return new WhatsAppAdapter({
         accountId,
         settings,
         socketFactory: overrides.socketFactory ?? realSocketFactory,
         // The store is opened again by every run: a new link replaces the rows under it.
-        openAuth: () => openWhatsAppAuthState({ db: whatsappStore(deps.stateDir), accountId, stateDir: deps.stateDir }),
+        openAuth: () => openWhatsAppAuthState({ db: whatsappStore(deps.stateDir), accountId, stateDir: deps.stateDir, metrics }),
         lock: (signal) => acquireWhatsAppAuthLock({ db: whatsappStore(deps.stateDir), accountId, waitMs: LOCK_WAIT_MS, signal }),
         lidMap: new SqliteLidMap(messages, accountId),
         sent: new SqliteSentMessages(messages, accountId, protoMessageCodec(baileys.proto)),
         mediaDir: join(workspace, "inbox", "whatsapp"),
+        metrics,
         // Asked once per adapter; Baileys falls back to its bundled version itself when GitHub is unreachable.
         resolveVersion: () => (version ??= baileys.fetchLatestBaileysVersion().then((latest) => latest.version, () => undefined)),
         ...overrides,
