@@ -99,12 +99,14 @@ export class SqliteOutboxStore implements OutboxStore {
   }
 
   nextAttemptAt(excludeIds: readonly number[] = []): number | null {
-    // Ids are integers we generated, so they are safe to inline; the list is the few in flight.
-    const exclude = excludeIds.length > 0 ? ` AND id NOT IN (${excludeIds.map((id) => Math.trunc(id)).join(",")})` : "";
-    const row = this.db
-      .query<{ at: number | null }, []>(`SELECT MIN(next_attempt_at) AS at FROM channel_outbox WHERE state IN ('pending', 'sending')${exclude}`)
-      .get()!;
-    return row.at;
+    // One fixed statement (prepared once): the earliest few, skipping the ones in flight here.
+    const exclude = new Set(excludeIds);
+    const rows = this.db
+      .query<{ id: number; at: number }, [number]>(
+        "SELECT id, next_attempt_at AS at FROM channel_outbox WHERE state IN ('pending', 'sending') ORDER BY next_attempt_at LIMIT ?",
+      )
+      .all(exclude.size + 1);
+    return rows.find((row) => !exclude.has(row.id))?.at ?? null;
   }
 
   depth(): { count: number; oldestCreatedAt: number | null } {
