@@ -1,13 +1,9 @@
 /** `openclaw gateway …`: run the gateway (default) or talk to a running one. */
 import { defineCommand } from "citty";
 import { runArgs } from "./gateway-run-args.ts";
-import type { NotAvailableSpec } from "./not-available.ts";
 
-/** Service management is not built yet; meanwhile the gateway runs in the foreground. */
-const service = (verb: string, description: string) => () =>
-  import("./not-available.ts").then((m) =>
-    m.notAvailable({ command: `gateway ${verb}`, description, instead: { why: "meanwhile run it in the foreground (or under your own supervisor)", command: "gateway" } } satisfies NotAvailableSpec),
-  );
+/** The service commands load together: they share the supervisor code. */
+const service = (verb: "install" | "uninstall" | "start" | "stop" | "restart") => () => import("./gateway-service.ts").then((m) => m.serviceCommands[verb]);
 
 export default defineCommand({
   meta: { name: "gateway", description: "Run the gateway, or call a running one" },
@@ -19,10 +15,10 @@ export default defineCommand({
     call: () => import("./call.ts").then((m) => m.default),
     health: () => import("./health.ts").then((m) => m.default),
     status: () => import("./status.ts").then((m) => m.default),
-    install: service("install", "Install the gateway as a system service (launchd/systemd)"),
-    uninstall: service("uninstall", "Remove the gateway's system service"),
-    start: service("start", "Start the gateway's system service"),
-    stop: service("stop", "Stop the gateway's system service"),
-    restart: service("restart", "Restart the gateway's system service"),
+    install: service("install"),
+    uninstall: service("uninstall"),
+    start: service("start"),
+    stop: service("stop"),
+    restart: service("restart"),
   },
 });
