@@ -5,6 +5,7 @@
  */
 import { defineCommand } from "citty";
 import { homedir, userInfo } from "node:os";
+import { join } from "node:path";
 import { loadOptions, type Options } from "../config/load.ts";
 import { managerFor } from "../service/manager-for.ts";
 import { spawnRunner } from "../service/runner.ts";
@@ -34,6 +35,8 @@ async function target(flags: { port?: string; system?: boolean; force?: boolean 
     home,
     xdgConfigHome: env.XDG_CONFIG_HOME?.trim() || undefined,
     user,
+    scriptDir: join(options.paths.stateDir, "service"),
+    startupDir: env.APPDATA?.trim() ? join(env.APPDATA.trim(), "Microsoft", "Windows", "Start Menu", "Programs", "Startup") : undefined,
   });
   const spec = buildServiceSpec({
     options,

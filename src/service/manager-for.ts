@@ -1,6 +1,8 @@
 /** Picks the service manager of this machine's supervisor. */
+import { join } from "node:path";
 import { createLaunchdManager } from "./launchd.ts";
 import { systemdManager } from "./systemd.ts";
+import { createWindowsManager } from "./windows.ts";
 import { ServiceError, type CommandRunner, type ServiceManager, type ServicePlatform } from "./types.ts";
 
 export interface ManagerDeps {
@@ -12,17 +14,25 @@ export interface ManagerDeps {
   /** systemd's system unit dir; default `/etc/systemd/system`. */
   systemDir?: string;
   user: string;
+  /** Windows: where the launcher and task XML are written (default `<stateDir>/service`). */
+  scriptDir?: string;
+  /** Windows: the user's Startup folder (`%APPDATA%\Microsoft\Windows\Start Menu\Programs\Startup`). */
+  startupDir?: string;
 }
 
 export type ManagerFactory = (deps: ManagerDeps) => ServiceManager;
 
-/**
- * One factory per supervisor this build can drive. Windows needs its script and Startup dirs,
- * which `ManagerDeps` does not carry yet, so it is not listed.
- */
+/** One factory per supervisor this build can drive. */
 export const managerFactories: Partial<Record<ServicePlatform, ManagerFactory>> = {
   systemd: (deps) => systemdManager(deps),
   launchd: (deps) => createLaunchdManager({ runner: deps.runner, home: deps.home }),
+  windows: (deps) =>
+    createWindowsManager({
+      runner: deps.runner,
+      scriptDir: deps.scriptDir ?? join(deps.home, ".openclaw", "service"),
+      startupDir: deps.startupDir ?? join(deps.home, "AppData", "Roaming", "Microsoft", "Windows", "Start Menu", "Programs", "Startup"),
+      userId: deps.user,
+    }),
 };
 
 export function servicePlatformFor(platform: NodeJS.Platform): ServicePlatform | null {
