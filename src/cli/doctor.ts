@@ -1,7 +1,8 @@
 /**
  * `openclaw doctor [--json] [--fix] [--yes] [--import <dir> [--force]]`: one line per check (ok / warn /
  * error and what to do), exit 1 when any check is an error. `--fix` applies the safe repairs
- * (copy a legacy state dir, rename a legacy config, tighten permissions) after asking on a
+ * (copy a legacy state dir, rename a legacy config, tighten permissions, rewrite a drifted
+ * gateway service as `gateway install --force` would) after asking on a
  * terminal; `--yes` skips the question; without a terminal and `--yes` it only reports.
  */
 import { defineCommand } from "citty";
@@ -57,7 +58,7 @@ async function confirmOnTerminal(question: string): Promise<boolean> {
 }
 
 export default defineCommand({
-  meta: { name: "doctor", description: "Check config, state dir, auth, ports and legacy names; --fix repairs" },
+  meta: { name: "doctor", description: "Check config, state dir, auth, ports, legacy names and the installed service; --fix repairs" },
   args: {
     json: { type: "boolean", description: "Print {ok, checks, fixed} as JSON", default: false },
     fix: { type: "boolean", description: "Apply the safe repairs (asks first on a terminal)", default: false },

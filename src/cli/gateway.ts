@@ -14,7 +14,8 @@ export default defineCommand({
     run: () => import("./gateway-run.ts").then((m) => m.default),
     call: () => import("./call.ts").then((m) => m.default),
     health: () => import("./health.ts").then((m) => m.default),
-    status: () => import("./status.ts").then((m) => m.default),
+    // Supervisor state plus RPC probe; plain `openclaw status` stays the RPC-only summary.
+    status: () => import("./gateway-status.ts").then((m) => m.default),
     install: service("install"),
     uninstall: service("uninstall"),
     start: service("start"),

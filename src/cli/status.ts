@@ -1,4 +1,4 @@
-/** `openclaw status` / `openclaw gateway status`: a short summary from the running gateway. */
+/** `openclaw status`: a short summary from the running gateway. */
 import { defineCommand } from "citty";
 import { CLI_SCOPES, connectionArgs, withGateway } from "./gateway-target.ts";
 

@@ -6,6 +6,7 @@ import { checkAuth, checkConfigFile, checkGatewayMode } from "./check-config.ts"
 import { checkFiles } from "./check-files.ts";
 import { checkLegacy } from "./check-legacy.ts";
 import { checkPorts } from "./check-ports.ts";
+import { checkService } from "./check-service.ts";
 import type { Check, CheckResult, DoctorContext, Fix } from "./check.ts";
 
 export interface FixOutcome {
@@ -22,11 +23,12 @@ export interface DoctorReport {
 }
 
 export async function runChecks(context: DoctorContext): Promise<CheckResult> {
-  const [files, ports, legacy] = await Promise.all([checkFiles(context), checkPorts(context), checkLegacy(context)]);
-  const checks = [...checkConfigFile(context), ...checkGatewayMode(context), ...checkAuth(context), ...files.checks, ...ports, ...legacy.checks];
+  const [files, ports, legacy, service] = await Promise.all([checkFiles(context), checkPorts(context), checkLegacy(context), checkService(context)]);
+  const checks = [...checkConfigFile(context), ...checkGatewayMode(context), ...checkAuth(context), ...files.checks, ...ports, ...legacy.checks, ...service.checks];
   // A state dir about to be copied is fixed in the copy (it is made private); the legacy original is left alone.
   const migrating = legacy.fixes.some((fix) => fix.id === "legacy-state-dir");
-  return { checks, fixes: migrating ? legacy.fixes : [...legacy.fixes, ...files.fixes] };
+  // The service is rewritten last, so it restarts on the already repaired state and config.
+  return { checks, fixes: [...(migrating ? legacy.fixes : [...legacy.fixes, ...files.fixes]), ...service.fixes] };
 }
 
 export async function applyFixes(fixes: readonly Fix[]): Promise<{ fixed: FixOutcome[]; failed: FixOutcome[] }> {
