@@ -4,12 +4,8 @@
  * from inside the service itself: it never waits for its own process to stop.
  */
 import { defineCommand } from "citty";
-import { homedir, userInfo } from "node:os";
-import { join } from "node:path";
 import { loadOptions, type Options } from "../config/load.ts";
-import { managerFor } from "../service/manager-for.ts";
-import { spawnRunner } from "../service/runner.ts";
-import { buildServiceSpec } from "../service/spec.ts";
+import { localService } from "../service/local-service.ts";
 import { ServiceError, type ServiceManager, type ServiceSpec } from "../service/types.ts";
 import { CliError } from "./cli-error.ts";
 import { commandHint } from "./command-hint.ts";
@@ -25,30 +21,7 @@ interface Target {
 async function target(flags: { port?: string; system?: boolean; force?: boolean }): Promise<Target> {
   const port = parsePort(flags.port);
   const options = await loadOptions({ flags: globalFlags(), port });
-  // The environment comes from load.ts (the only reader of process.env); HOME decides where the
-  // user unit goes, PATH which systemctl runs.
-  const env = options.env;
-  const home = env.HOME?.trim() || homedir();
-  const user = env.USER?.trim() || userInfo().username;
-  const manager = managerFor(process.platform, {
-    runner: spawnRunner({ env: { ...env } }),
-    home,
-    xdgConfigHome: env.XDG_CONFIG_HOME?.trim() || undefined,
-    user,
-    scriptDir: join(options.paths.stateDir, "service"),
-    startupDir: env.APPDATA?.trim() ? join(env.APPDATA.trim(), "Microsoft", "Windows", "Start Menu", "Programs", "Startup") : undefined,
-  });
-  const spec = buildServiceSpec({
-    options,
-    platform: manager.platform,
-    port,
-    system: flags.system,
-    force: flags.force,
-    execPath: process.execPath,
-    entry: process.argv[1],
-    user,
-    home,
-  });
+  const { manager, spec } = localService(options, { port, system: flags.system, force: flags.force });
   return { options, manager, spec };
 }
 

@@ -14,7 +14,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { loadOptions, type Options } from "../config/load.ts";
 import { ClientError, GatewayClient } from "../client/gateway-client.ts";
-import { localService, type LocalService } from "../doctor/check-service.ts";
+import { serviceForAudit } from "../doctor/check-service.ts";
+import type { LocalService } from "../service/local-service.ts";
 import { ServiceError, type AuditFinding, type SupervisorStatus } from "../service/types.ts";
 import { setExitCode } from "./exit-code.ts";
 import { CLI_SCOPES, cliErrorOf, connectionArgs, resolveClientOptions } from "./gateway-target.ts";
@@ -135,7 +136,7 @@ export default defineCommand({
     const options = await loadOptions({ flags: globalFlags() });
     let service: LocalService | null = null;
     try {
-      service = localService(options, { system: args.system });
+      service = serviceForAudit(options, { system: args.system });
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
     }
