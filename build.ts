@@ -8,7 +8,7 @@
  *   --skip-gen                      do not run protocol generation
  *   --skip-gateway-smoke            only check `--version` (CI runs test/binary/binary-smoke.ts itself)
  *
- * Equivalent CLI: bun build --compile --bytecode --format=esm --minify --no-compile-autoload-dotenv
+ * Equivalent CLI: bun build --compile --bytecode --splitting --format=esm --minify --no-compile-autoload-dotenv
  *                 --no-compile-autoload-bunfig src/main.ts --outfile dist/openclaw
  *
  * `--bytecode` without `--format=esm` writes a broken binary and still exits 0, so every binary
@@ -89,6 +89,9 @@ async function compile(target: Target | null, outfile: string): Promise<number> 
       target: "bun",
       format: "esm",
       bytecode: true,
+      // Lazily imported packages (grammY, Baileys, the model clients) become chunks loaded on first
+      // use instead of part of the start-up bundle: about 4 MB less idle RSS.
+      splitting: true,
       minify: true,
       compile: {
         ...(target ? { target } : {}),
