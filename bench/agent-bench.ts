@@ -11,6 +11,7 @@
  * gateway`), and this one, which measures. Paths alternate within each round so background load
  * hits them alike. Figures, method and variance: bench/README.md "Agent path".
  */
+import { flag, numberOption, textOption, type Row } from "./cli-args.ts";
 import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,30 +19,17 @@ import { AgentRunner, sseRun, type Timing } from "./agent-clients.ts";
 import { freePort, readCpuSeconds, readMemory, ROOT, sourceCommand } from "./proc.ts";
 import { median, percentiles } from "./stats.ts";
 
-const argv = Bun.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : fallback;
-};
-const JSON_OUT = argv.includes("--json");
+const option = numberOption;
+const JSON_OUT = flag("json");
 const SAMPLES = option("samples", 200);
 const WARMUP = option("warmup", 20);
 const TOKENS = option("tokens", 1000);
 const FLOODS = option("floods", 20);
 const CONCURRENT = option("concurrent", 100);
 /** `--profile <dir>`: the latency gateway writes a Markdown CPU profile there when it stops. */
-const PROFILE_DIR = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : undefined;
+const PROFILE_DIR = textOption("profile");
 const TOKEN = "agent-bench-token-0123456789abcdef";
 
-interface Row {
-  id: string;
-  metric: string;
-  value: number | null;
-  unit: string;
-  budget?: string;
-  pass?: boolean;
-  note?: string;
-}
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
 const say = (text: string) => JSON_OUT || process.stderr.write(`${text}\n`);

@@ -17,6 +17,7 @@
  * Times are high-resolution wall-clock stamps taken in the fakes' processes. It is a report,
  * not a gate: the exit code is 0 even when a budget is missed. Method and figures: bench/README.md.
  */
+import { flag, numberOption, textOption, type Row } from "./cli-args.ts";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,12 +28,8 @@ import { startFakeProcess, type FakeEvent } from "./channels-fake-process.ts";
 import { freePort, readCpuSeconds, readMemory, ROOT, sourceCommand } from "./proc.ts";
 import { percentiles } from "./stats.ts";
 
-const argv = Bun.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? Number(argv[i + 1]) : fallback;
-};
-const JSON_OUT = argv.includes("--json");
+const option = numberOption;
+const JSON_OUT = flag("json");
 const SAMPLES = option("samples", 200);
 const WARMUP = option("warmup", 20);
 const DURATION_S = option("duration", 60);
@@ -41,18 +38,9 @@ const SENDERS = option("senders", 100);
 const SENDS = option("sends", 2000);
 const WINDOW = option("window", 200);
 /** `--profile <dir>`: the gateway writes a Markdown CPU profile there when it stops. */
-const PROFILE_DIR = argv.includes("--profile") ? argv[argv.indexOf("--profile") + 1] : undefined;
+const PROFILE_DIR = textOption("profile");
 const TOKEN = "channels-bench-token-0123456789abcdef";
 
-interface Row {
-  id: string;
-  metric: string;
-  value: number | null;
-  unit: string;
-  budget?: string;
-  pass?: boolean;
-  note?: string;
-}
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
 const say = (text: string) => JSON_OUT || process.stderr.write(`${text}\n`);

@@ -11,6 +11,7 @@
  * small machine. Start time, RSS and idle CPU use the gateway as its own process
  * (dist/openclaw, else bun src/main.ts). Figures and caveats: bench/README.md.
  */
+import type { Row } from "./cli-args.ts";
 import { join } from "node:path";
 import { startTestGateway } from "../test/helpers/gateway.ts";
 import { openClients } from "./clients.ts";
@@ -37,16 +38,6 @@ const ROUNDS = option("rounds", 3) as number;
 // WebSocket class, which costs about what the server does and so caps both sides alike.
 const CLIENT = option("client", "raw") as "raw" | "ws";
 
-interface Row {
-  /** Stable key for --json consumers. */
-  id: string;
-  metric: string;
-  value: number | null;
-  unit: string;
-  budget?: string;
-  pass?: boolean | null;
-  note?: string;
-}
 const rows: Row[] = [];
 const raw: Record<string, unknown> = {};
 const say = (text: string) => JSON_OUT || process.stderr.write(`${text}\n`);
