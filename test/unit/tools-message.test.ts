@@ -25,16 +25,6 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-async function sendRefusal(): Promise<RpcError | null> {
-  try {
-    await gw.gateway.services.call("send", { to: "+15550001", message: "probe", idempotencyKey: "probe-1" }, operatorCaller());
-    return null;
-  } catch (error) {
-    if (error instanceof RpcError) return error;
-    throw error;
-  }
-}
-
 describe("message", () => {
   test("calls send with the recipient, text, session and a per-call idempotency key", async () => {
     const ctx = toolContext(gw, { runId: "run-7", toolCallId: "call-3", sessionKey: "agent:main:main" });
@@ -44,24 +34,15 @@ describe("message", () => {
     ]);
   });
 
-  test("while send is not built, the result is an error saying the channel is not linked", async () => {
-    const refusal = await sendRefusal();
-    if (refusal === null || !isNotBuiltYet(refusal)) {
-      // send exists now: the tool must pass the gateway's answer on, whatever it is.
-      const outcome = await tools.invoke("message", { to: "+15550003", message: "hi" }, toolContext(gw, { toolCallId: "c-built" }));
-      if (refusal) expect(outcome).toEqual({ status: "refused", message: `Not sent: ${refusal.message}` });
-      else expect(outcome.status).toBe("ok");
-      return;
-    }
-    expect(refusal.toShape()).toEqual({ code: "UNAVAILABLE", message: "send is not available in this build yet" });
+  test("with no linked channel the result is an error in the gateway's words (NOT_LINKED)", async () => {
     expect(await tools.run("message", { to: "+15550003", message: "hi" }, toolContext(gw))).toEqual({
-      content: "Not sent: no messaging channel is linked (messaging channels are not available in this build yet).",
+      content: "Not sent: no channel is linked",
       isError: true,
-      details: { error: "Not sent: no messaging channel is linked (messaging channels are not available in this build yet)." },
+      details: { error: "Not sent: no channel is linked" },
     });
-    expect(await tools.invoke("message", { to: "123", message: "hi", channel: "whatsapp" }, toolContext(gw))).toEqual({
+    expect(await tools.invoke("message", { to: "123", message: "hi", channel: "telegram" }, toolContext(gw))).toEqual({
       status: "refused",
-      message: 'Not sent: channel "whatsapp" is not linked (messaging channels are not available in this build yet).',
+      message: "Not sent: channel telegram is not linked",
     });
   });
 

@@ -1,11 +1,11 @@
 /**
  * `message` (the reference's name): sends a message to someone through a channel, via the
- * gateway's `send` method. Until channels exist `send` refuses, and so does this tool, saying
- * the channel is not linked; it never reports a send that did not happen.
+ * gateway's `send` method (outbox, idempotency, NOT_LINKED and platform refusals included); a
+ * refusal comes back in the gateway's words, so it never reports a send that did not happen.
  */
 import { t } from "../../../protocol/schema-builder.ts";
 import type { RpcError } from "../../gateway/rpc/rpc-error.ts";
-import { callMethod, isNotBuiltYet } from "./method-call.ts";
+import { callMethod } from "./method-call.ts";
 import type { Tool } from "./types.ts";
 
 const parameters = t.object(
@@ -17,13 +17,7 @@ const parameters = t.object(
   { additionalProperties: false },
 );
 
-function explain(channel: string | undefined) {
-  return (error: RpcError) => {
-    const which = channel ? `channel "${channel}" is not linked` : "no messaging channel is linked";
-    if (isNotBuiltYet(error)) return `Not sent: ${which} (messaging channels are not available in this build yet).`;
-    return `Not sent: ${error.message}`;
-  };
-}
+const explain = (error: RpcError) => `Not sent: ${error.message}`;
 
 export const messageTool: Tool = {
   name: "message",
@@ -39,7 +33,7 @@ export const messageTool: Tool = {
       // The same tool call retried (a restart mid-run) must not send twice.
       idempotencyKey: `${ctx.runId}:${ctx.toolCallId}`,
     };
-    const sent = (await callMethod(ctx, { method: "send", params, explain: explain(channel) })) as { messageId?: unknown; channel?: unknown } | null;
+    const sent = (await callMethod(ctx, { method: "send", params, explain })) as { messageId?: unknown; channel?: unknown } | null;
     const via = typeof sent?.channel === "string" ? sent.channel : (channel ?? "the default channel");
     const id = typeof sent?.messageId === "string" ? ` (message id ${sent.messageId})` : "";
     return { content: `Sent to ${String(args.to)} via ${via}${id}.`, details: sent };
