@@ -1,8 +1,7 @@
 /**
  * `message` against a real gateway: it asks `send` (with an idempotency key per tool call) and
- * reports only what happened. Channels do not exist yet, so `send` answers UNAVAILABLE "send is
- * not available in this build yet" and the tool must say the channel is not linked, never that
- * a message went out. Also the shared method-call rule: a gateway refusal is a ToolError in the
+ * reports only what happened. No channel is configured here, so `send` answers NOT_LINKED and the
+ * tool must say so, never that a message went out. Also the shared method-call rule: a gateway refusal is a ToolError in the
  * gateway's words, any other failure stays an exception.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
