@@ -9,71 +9,29 @@
 import type { Options } from "../config/load.ts";
 import type { Part, PartContext, PartStatus } from "../core/part.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
-import type { MetricsRegistry } from "../metrics/registry.ts";
 import { AccountRunner, type AccountSnapshot } from "./account-runner.ts";
+import { chooseTarget, keyOf, logoutRunner, senderLookup, type SendTarget } from "./account-lookup.ts";
+import { describeAccounts, sameSettings } from "./account-set.ts";
 import { wildcardDefeatsPairing } from "./access.ts";
-import type { BackoffOptions } from "./backoff.ts";
 import { createChannelMetrics, type ChannelMetrics } from "./channel-metrics.ts";
-import { channelHealth, channelsStatus, DEFAULT_ACCOUNT_ID } from "./channel-status.ts";
-import { InboundPipeline, type PipelineAgent } from "./inbound-pipeline.ts";
-import { OutboxWorker, type SenderLookup } from "./outbox-worker.ts";
-import type { CursorStore, EnqueueRequest, InboxStore, OutboxItem, OutboxStore, PairingStore } from "./store-types.ts";
+import { channelHealth, channelsStatus } from "./channel-status.ts";
+import { InboundPipeline } from "./inbound-pipeline.ts";
+import type { ChannelManagerOptions, ChannelTuning } from "./manager-options.ts";
+import { OutboxWorker } from "./outbox-worker.ts";
+import type { EnqueueRequest, OutboxItem } from "./store-types.ts";
 import type { ChannelAccountConfig, ChannelFactory } from "./types.ts";
 
 /** Done inbox items are kept this long: redeliveries within it are recognised (Telegram keeps updates 24 h). */
 export const INBOX_KEEP_MS = 48 * 60 * 60_000;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 
-export interface ChannelManagerOptions {
-  /** The running options (read on every use: hot reload replaces them). */
-  options: () => Readonly<Options>;
-  /** The channels this build has, in the order status lists them. */
-  factories: readonly ChannelFactory[];
-  inbox: InboxStore;
-  outbox: OutboxStore;
-  cursors: CursorStore;
-  /** DM pairing; null fails closed (nobody approved, no codes). */
-  pairing: () => PairingStore | null;
-  agent: PipelineAgent;
-  registry: MetricsRegistry;
-  /** Default `Date.now`. */
-  now?: () => number;
-  /** Told (coalesced, at most once per tick) when an account's linked/connected/running state or error changed. */
-  onStatusChange?: () => void;
-  /** The fetch adapters use for their platform (tests point it elsewhere). Default: the adapter's own. */
-  fetch?: typeof fetch;
-  /** Timing knobs, for tests and tuning. */
-  tuning?: ChannelTuning;
-}
-
-export interface ChannelTuning {
-  /** Reconnect delays. Default 1 s doubling to 5 min, full jitter. */
-  reconnect?: BackoffOptions;
-  /** A connection up this long resets the reconnect backoff. Default 60 s. */
-  healthyAfterMs?: number;
-  /** Outbox retry delays. Default 2 s doubling to 5 min, full jitter. */
-  sendRetry?: BackoffOptions;
-  /** Attempts per outbox item. Default 8. */
-  maxSendAttempts?: number;
-  /** Outbox items older than this are dropped unsent. Default 1 h. */
-  outboxMaxAgeMs?: number;
-  /** Inbound messages unanswered for longer are not answered. Default 1 h. */
-  inboxMaxAgeMs?: number;
-  /** "typing…" repeat. Default 4 s. */
-  typingIntervalMs?: number;
-  /** How long `send` waits for the platform before it answers "queued". Default 20 s (below the CLI's 30 s timeout). */
-  sendWaitMs?: number;
-}
+// The options live in their own file so the gateway and tests can name them without the manager; re-exported for existing importers.
+export type { ChannelManagerOptions, ChannelTuning };
 
 export const DEFAULT_SEND_WAIT_MS = 20_000;
 
-/** Where a `send` goes, or why it cannot. */
-export type SendTarget =
-  | { ok: true; channel: string; accountId: string }
-  | { ok: false; code: "unsupported" | "not_linked"; message: string };
-
-const keyOf = (channel: string, accountId: string) => `${channel}\u0000${accountId}`;
-const fingerprint = (config: ChannelAccountConfig) => JSON.stringify(config);
+// Re-exported: callers have always imported the send target type from the manager.
+export type { SendTarget };
 
 export class ChannelManager implements Part {
   readonly name = "channels";
@@ -105,7 +63,7 @@ export class ChannelManager implements Part {
     const log = this.logProxy();
     this.worker = new OutboxWorker({
       store: deps.outbox,
-      sender: (channel, accountId) => this.senderFor(channel, accountId),
+      sender: (channel, accountId) => senderLookup(this.runners.get(keyOf(channel, accountId)), channel, accountId),
       metrics: this.metrics,
       log,
       now: this.now,
@@ -191,22 +149,9 @@ export class ChannelManager implements Part {
     return channelsStatus(this.accounts(), this.now());
   }
 
-  /**
-   * Where a send goes: the named channel (default: the first with a linked account) and account
-   * (default: `default`, else the first linked one); an account that is still coming up is used
-   * when none is linked (the outbox waits for it). Nothing else is ever fallen back to (runbook).
-   */
+  /** Where a send goes, or why it cannot (the rules are in `chooseTarget`). */
   target(channel?: string, accountId?: string): SendTarget {
-    const wanted = channel?.trim().toLowerCase();
-    if (wanted !== undefined && !this.channelIds.includes(wanted)) return { ok: false, code: "unsupported", message: `unsupported channel: ${channel}` };
-    const candidates = [...this.runners.values()].filter((r) => (wanted === undefined || r.channel === wanted) && (accountId === undefined || r.accountId === accountId));
-    const linked = candidates.filter((r) => r.canSend());
-    // Right after a start or during a reconnect nothing is linked yet: queue rather than refuse.
-    const usable = linked.length > 0 ? linked : candidates.filter((r) => r.comingUp());
-    const chosen = usable.find((r) => r.accountId === DEFAULT_ACCOUNT_ID) ?? usable[0];
-    if (chosen) return { ok: true, channel: chosen.channel, accountId: chosen.accountId };
-    if (wanted === undefined) return { ok: false, code: "not_linked", message: accountId === undefined ? "no channel is linked" : `no channel has a linked account ${accountId}` };
-    return { ok: false, code: "not_linked", message: `channel ${wanted}${accountId === undefined ? "" : ` account ${accountId}`} is not linked` };
+    return chooseTarget(this.runners.values(), this.channelIds, channel, accountId);
   }
 
   /** Stores an outbound message (a repeat key returns the first one) and wakes the worker. */
@@ -221,8 +166,7 @@ export class ChannelManager implements Part {
 
   /** Stops an account and forgets its platform session; null when there is no such account. */
   async logout(channel: string, accountId?: string): Promise<{ channel: string; accountId: string; cleared: boolean } | null> {
-    const ofChannel = [...this.runners.values()].filter((r) => r.channel === channel);
-    const runner = accountId === undefined ? (ofChannel.find((r) => r.accountId === DEFAULT_ACCOUNT_ID) ?? ofChannel[0]) : ofChannel.find((r) => r.accountId === accountId);
+    const runner = logoutRunner(this.runners.values(), channel, accountId);
     if (!runner) return null;
     const { cleared } = await runner.logout();
     this.log.info(`${runner.label} logged out`);
@@ -254,7 +198,7 @@ export class ChannelManager implements Part {
 
   /** Makes the running accounts match `options`: new ones start, removed ones stop, changed ones (and `renew`) restart. */
   private async sync(options: Readonly<Options>, renew?: string): Promise<void> {
-    const { wanted, unreadable } = this.describe(options);
+    const { wanted, unreadable } = describeAccounts(this.deps.factories, options, this.log);
     for (const [key, runner] of this.runners) {
       if (wanted.has(key) || unreadable.has(runner.channel)) continue;
       await runner.stop();
@@ -263,7 +207,7 @@ export class ChannelManager implements Part {
     }
     for (const [key, { factory, config }] of wanted) {
       const current = this.runners.get(key);
-      if (current && key !== renew && fingerprint(current.config) === fingerprint(config)) {
+      if (current && key !== renew && sameSettings(current.config, config)) {
         if (this.started) current.start();
         continue;
       }
@@ -277,27 +221,6 @@ export class ChannelManager implements Part {
       if (this.started) runner.start();
     }
     this.changed();
-  }
-
-  /** The accounts each factory reads from `options`; a factory that throws leaves its channel as it is. */
-  private describe(options: Readonly<Options>) {
-    const wanted = new Map<string, { factory: ChannelFactory; config: ChannelAccountConfig }>();
-    const unreadable = new Set<string>();
-    for (const factory of this.deps.factories) {
-      let accounts: ChannelAccountConfig[];
-      try {
-        accounts = factory.accounts(options.config, options.env, { stateDir: options.paths.stateDir });
-      } catch (error) {
-        this.log.error(`channels.${factory.channel} could not be read; it is left as it was:`, error);
-        unreadable.add(factory.channel);
-        continue;
-      }
-      for (const config of accounts) {
-        if (config.channel !== factory.channel || !config.accountId) continue;
-        wanted.set(keyOf(config.channel, config.accountId), { factory, config });
-      }
-    }
-    return { wanted, unreadable };
   }
 
   private runnerFor(factory: ChannelFactory, config: ChannelAccountConfig): AccountRunner {
@@ -323,19 +246,6 @@ export class ChannelManager implements Part {
       healthyAfterMs: tuning.healthyAfterMs,
     });
     return runner;
-  }
-
-  private senderFor(channel: string, accountId: string): SenderLookup {
-    const runner = this.runners.get(keyOf(channel, accountId));
-    const label = `${channel}/${accountId}`;
-    if (!runner) return { unavailable: "not_linked", reason: `${label} is not configured` };
-    const snapshot = runner.snapshot();
-    if (!runner.config.enabled) return { unavailable: "not_linked", reason: `${label} is disabled` };
-    if (runner.isLoggedOut) return { unavailable: "not_linked", reason: `${label} is logged out` };
-    const adapter = runner.current;
-    if (adapter && snapshot.linked) return { adapter };
-    if (snapshot.stoppedReason) return { unavailable: "not_linked", reason: `${label} is not linked: ${snapshot.stoppedReason}` };
-    return { unavailable: "transient", reason: `${label} is connecting` };
   }
 
   private settled(item: OutboxItem): void {
