@@ -11,20 +11,20 @@ import type { Logger } from "../log/logger.ts";
 import type { MetricsRegistry } from "../metrics/registry.ts";
 import { RpcError } from "../gateway/rpc/rpc-error.ts";
 import { agentById, resolveAgents, type AgentSettings } from "./agents.ts";
-import { ChatStream } from "./chat-stream.ts";
 import { createAgentMetrics, type AgentMetrics } from "./agent-metrics.ts";
+import { emitterFor } from "./run-events.ts";
+import { FinishedRuns, type RunSnapshot } from "./run-snapshots.ts";
 import { NO_MODEL_MESSAGE, resolveModels } from "./model/resolve-models.ts";
 import { ProviderError, type ModelMessage, type Usage } from "./model/types.ts";
-import { RUN_INTERRUPTED, RunFailure, type AgentEvent, type AgentRun, type AgentRunInput, type AgentRunner, type AgentRunResult, type AgentRunStatus } from "./runner-types.ts";
+import { RUN_INTERRUPTED, RunFailure, type AgentRun, type AgentRunInput, type AgentRunner, type AgentRunResult, type AgentRunStatus } from "./runner-types.ts";
 import { trimHistory } from "./sessions/history.ts";
 import { SessionLanes } from "./sessions/session-lanes.ts";
 import type { SessionStore } from "./sessions/types.ts";
 import { buildSystemPrompt, userTurn } from "./system-prompt.ts";
 import type { Tool } from "./tools/types.ts";
 
-/** Finished runs `agent.wait` can still report on. */
-const FINISHED_KEPT_MS = 10 * 60_000;
-const FINISHED_MAX = 1000;
+// Run events and finished-run snapshots live in run-events.ts / run-snapshots.ts; re-exported for importers.
+export type { RunSnapshot } from "./run-snapshots.ts";
 
 export interface AgentRuntimeOptions {
   options: () => Readonly<Options>;
@@ -46,17 +46,9 @@ interface ActiveRun extends AgentRun {
   startedAt: number | null;
 }
 
-export interface RunSnapshot {
-  runId: string;
-  status: "running" | AgentRunStatus;
-  startedAt?: number;
-  endedAt?: number;
-  error?: string;
-}
-
 export class AgentRuntime implements AgentRunner {
   private readonly active = new Map<string, ActiveRun>();
-  private readonly finished = new Map<string, RunSnapshot & { keptUntil: number }>();
+  private readonly finished = new FinishedRuns();
   private lanes: SessionLanes;
   private readonly metrics: AgentMetrics;
   private log: Logger | null = null;
@@ -96,10 +88,7 @@ export class AgentRuntime implements AgentRunner {
   snapshot(runId: string): RunSnapshot | null {
     const run = this.active.get(runId);
     if (run) return { runId, status: "running", ...(run.startedAt ? { startedAt: run.startedAt } : {}) };
-    const done = this.finished.get(runId);
-    if (!done || done.keptUntil < this.deps.now()) return null;
-    const { keptUntil: _k, ...snapshot } = done;
-    return snapshot;
+    return this.finished.get(runId, this.deps.now());
   }
 
   /** Waits for a run's end, at most `timeoutMs`; null when it did not end in time. */
@@ -158,7 +147,7 @@ export class AgentRuntime implements AgentRunner {
   private async execute(run: ActiveRun, models: ReturnType<ReturnType<typeof resolveModels>["modelsFor"]>): Promise<AgentRunResult> {
     const { input } = run;
     const startedAt = (run.startedAt = this.deps.now());
-    const emitter = this.emitterFor(run);
+    const emitter = emitterFor({ events: this.deps.events, now: this.deps.now, log: () => this.log }, run.runId, input);
     emitter.emit({ stream: "lifecycle", data: { phase: "start", startedAt } });
     const settings = this.settings();
     const agent = agentById(settings, input.agentId) ?? agentById(settings, undefined)!;
@@ -252,41 +241,10 @@ export class AgentRuntime implements AgentRunner {
   private settle(run: ActiveRun, result: AgentRunResult): AgentRunResult {
     this.active.delete(run.runId);
     const now = this.deps.now();
-    this.finished.set(run.runId, {
-      runId: run.runId, status: result.status, ...(run.startedAt ? { startedAt: run.startedAt } : {}), endedAt: now,
-      ...(result.meta.error ? { error: result.meta.error.message } : {}), keptUntil: now + FINISHED_KEPT_MS,
-    });
-    for (const [id, snapshot] of this.finished) {
-      if (this.finished.size <= FINISHED_MAX && snapshot.keptUntil >= now) break;
-      this.finished.delete(id);
-    }
+    const startedAt = run.startedAt ? { startedAt: run.startedAt } : {};
+    this.finished.record({ runId: run.runId, status: result.status, ...startedAt, endedAt: now, ...(result.meta.error ? { error: result.meta.error.message } : {}) }, now);
     this.metrics.run(result.status);
     this.deps.events.dropTopic(`run:${run.runId}`);
     return result;
-  }
-
-  /** `agent` events with the run's own seq, and the session's `chat` stream. */
-  private emitterFor(run: ActiveRun) {
-    const { runId, input } = run;
-    const topics = [`run:${runId}`, `session:${input.sessionKey}`];
-    const chat = new ChatStream({ runId, sessionKey: input.sessionKey, events: this.deps.events, topic: `session:${input.sessionKey}`, now: this.deps.now });
-    let seq = 0;
-    return {
-      emit: (event: AgentEvent) => {
-        // Tool events go only to clients with the cap; they do not advance the run's seq, so the
-        // others see no gap.
-        if (event.stream !== "tool" || seq === 0) seq += 1;
-        const payload = { runId, seq, stream: event.stream, ts: this.deps.now(), data: event.data as Record<string, unknown>, sessionKey: input.sessionKey };
-        // Tool events carry arguments and results: only clients that asked for them get them.
-        this.deps.events.publishToTopic(topics, "agent", payload, event.stream === "tool" ? { requireCap: "tool-events" } : {});
-        if (event.stream === "assistant") chat.delta(event.data.text);
-        try {
-          input.onEvent?.(event);
-        } catch (error) {
-          this.log?.warn(`a listener of run ${runId} failed:`, error);
-        }
-      },
-      finish: chat.finish.bind(chat),
-    };
   }
 }

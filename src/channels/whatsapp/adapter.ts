@@ -9,8 +9,8 @@
  */
 import type { WAMessageKey, WAVersion, proto } from "@whiskeysockets/baileys";
 import { silentLogger, type Logger } from "../../log/logger.ts";
-import { ChannelFatalError, ChannelSendError, type ChannelAdapter, type ChannelContext, type ChannelProbe, type OutboundMessage, type SendResult } from "../types.ts";
-import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
+import { ChannelFatalError, type ChannelAdapter, type ChannelContext, type ChannelProbe, type OutboundMessage, type SendResult } from "../types.ts";
+import { systemClock, type Clock } from "./clock.ts";
 import { NOT_LINKED, WhatsAppConnectionError } from "./errors.ts";
 import { Identities, selfOf, type SelfIdentity } from "./identities.ts";
 import { InboundHandler } from "./inbound-handler.ts";
@@ -21,8 +21,10 @@ import { Pacer } from "./pacing.ts";
 import { WhatsAppSender } from "./send.ts";
 import { runSession, type SessionOutcome, type SessionTuning } from "./session.ts";
 import type { WhatsAppSettings } from "./settings.ts";
+import { SocketSlot } from "./socket-slot.ts";
 import { SOCKET_DEFAULTS, type WaSocket, type WaSocketFactory, type WaSocketOptions } from "./socket.ts";
 import type { LidMapStore, SentMessageStore } from "./stores.ts";
+import { unlinkOnWhatsApp } from "./unlink.ts";
 import { WHATSAPP_CHANNEL } from "./accounts.ts";
 
 /** The part of an auth state (`openWhatsAppAuthState`) the adapter uses. */
@@ -80,8 +82,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   private readonly clock: Clock;
   private readonly identities: Identities;
   private readonly sender: WhatsAppSender;
-  private socket: WaSocket | null = null;
-  private waiters: (() => void)[] = [];
+  private readonly slot: SocketSlot;
   private self: SelfIdentity = { pn: null, lid: null };
   private saving: Promise<void> = Promise.resolve();
   private log: Logger = silentLogger();
@@ -92,8 +93,9 @@ export class WhatsAppAdapter implements ChannelAdapter {
     this.textLimit = options.settings.textLimit;
     this.clock = options.clock ?? systemClock;
     this.identities = new Identities(options.lidMap);
+    this.slot = new SocketSlot(this.clock);
     this.sender = new WhatsAppSender({
-      connected: () => this.connected(),
+      connected: () => this.slot.connected(options.sendConnectWaitMs ?? 15_000),
       pacer: new Pacer({ clock: this.clock, maxPerMinute: options.settings.maxMessagesPerMinute, ...options.pacing }),
       sent: options.sent,
       clock: this.clock,
@@ -228,29 +230,9 @@ export class WhatsAppAdapter implements ChannelAdapter {
     return { self: { id, ...(this.self.name ? { name: this.self.name } : {}) } };
   }
 
+  // Sends wait on the slot (socket-slot.ts) for the socket the supervision loop opens.
   private setSocket(socket: WaSocket | null): void {
-    this.socket = socket;
-    if (socket) for (const wake of this.waiters.splice(0)) wake();
-  }
-
-  /** The open socket, waiting up to `sendConnectWaitMs` for one. */
-  private connected(): Promise<WaSocket> {
-    if (this.socket) return Promise.resolve(this.socket);
-    const waitMs = this.options.sendConnectWaitMs ?? 15_000;
-    return new Promise<WaSocket>((resolve, reject) => {
-      let timer: TimerHandle | null = null;
-      const wake = () => {
-        if (timer !== null) this.clock.clearTimeout(timer);
-        if (this.socket) resolve(this.socket);
-        else reject(new ChannelSendError("WhatsApp is not connected", { kind: "transient" }));
-      };
-      this.waiters.push(wake);
-      timer = this.clock.setTimeout(() => {
-        timer = null;
-        this.waiters = this.waiters.filter((w) => w !== wake);
-        wake();
-      }, waitMs);
-    });
+    this.slot.set(socket);
   }
 
   /**
@@ -258,7 +240,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
    * that stops answering its keepalive). WhatsApp has no cheap "who am I" like Telegram's getMe.
    */
   async probe(): Promise<ChannelProbe> {
-    const socket = this.socket;
+    const socket = this.slot.current;
     if (!socket) return { ok: false, error: this.running ? "not connected to WhatsApp (reconnecting)" : "not running" };
     const status = this.selfStatus();
     return { ok: true, ...(status.self ? { self: status.self } : {}) };
@@ -269,7 +251,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
   }
 
   async typing(chatId: string): Promise<void> {
-    await this.sender.typing(this.socket, chatId);
+    await this.sender.typing(this.slot.current, chatId);
   }
 
   /**
@@ -281,35 +263,11 @@ export class WhatsAppAdapter implements ChannelAdapter {
   async logout(): Promise<void> {
     const auth = await this.options.openAuth();
     if (auth.linked && !this.running) {
-      const controller = new AbortController();
-      const timer = this.clock.setTimeout(() => controller.abort(), this.options.logoutTimeoutMs ?? 20_000);
-      let lock: WhatsAppRunLock | null = null;
-      try {
-        lock = await this.options.lock(controller.signal);
-        const socket = await this.options.socketFactory({ ...this.options.socketOptions, auth: auth.state, logger: baileysLogger(this.log) });
-        const outcome = await runSession({
-          socket,
-          clock: this.clock,
-          signal: controller.signal,
-          keepAliveIntervalMs: this.options.socketOptions?.keepAliveIntervalMs ?? SOCKET_DEFAULTS.keepAliveIntervalMs,
-          tuning: this.options.session,
-          hooks: {
-            // Baileys' logout removes the device, then closes with 401 (logged out).
-            opened: () => void socket.logout().catch(() => controller.abort()),
-            credsChanged: () => {},
-            upsert: async () => {},
-            lidMapping: () => {},
-            report: () => {},
-            debug: (message) => this.log.debug(message),
-          },
-        });
-        if (outcome.kind !== "fatal" || !outcome.loggedOut) this.log.warn(`whatsapp/${this.accountId}: could not reach WhatsApp to unlink; the phone may still list this device (remove it under Linked devices)`);
-      } catch (error) {
-        this.log.warn(`whatsapp/${this.accountId}: unlinking on WhatsApp failed (${(error as Error)?.message ?? error}); clearing the local credentials anyway`);
-      } finally {
-        this.clock.clearTimeout(timer);
-        lock?.release();
-      }
+      // The unlinking socket is its own small job (unlink.ts), apart from the supervised connections.
+      await unlinkOnWhatsApp({
+        accountId: this.accountId, auth: auth.state, lock: this.options.lock, socketFactory: this.options.socketFactory, socketOptions: this.options.socketOptions,
+        clock: this.clock, session: this.options.session, timeoutMs: this.options.logoutTimeoutMs, log: this.log,
+      });
     }
     await auth.clear();
   }
