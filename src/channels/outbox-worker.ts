@@ -192,7 +192,7 @@ export class OutboxWorker {
     this.waits.delete(item.id);
     this.store.markSending(item.id);
     try {
-      const result = await lookup.adapter.send(item.message);
+      const result = await lookup.adapter.send({ ...item.message, dedupeKey: item.idempotencyKey });
       this.store.markSent(item.id, result, this.options.now());
       if (this.blocked.get(chat)?.id === item.id) this.blocked.delete(chat);
       this.options.metrics.outbound(channel, "sent");

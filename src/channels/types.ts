@@ -53,6 +53,12 @@ export interface OutboundMessage {
   media?: OutboundMedia[];
   replyToMessageId?: string;
   threadId?: string;
+  /**
+   * The same for every attempt to send this message, across retries and restarts (the outbox
+   * fills it in from its idempotency key). Platforms that take a client-chosen message id
+   * (WhatsApp) derive it from this, so a resend after a crash is the same message to the recipient.
+   */
+  dedupeKey?: string;
 }
 
 export interface SendResult {

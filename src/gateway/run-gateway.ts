@@ -15,7 +15,7 @@ import { FileSink } from "../log/file-sink.ts";
 import { createLogging, type LoggingSystem } from "../log/logger.ts";
 import { Redactor } from "../log/redact.ts";
 import { commandHint } from "../cli/command-hint.ts";
-import { createGateway } from "./create-gateway.ts";
+import { createGateway, type CreateGatewayOptions } from "./create-gateway.ts";
 import { ensureGatewaySecret } from "./ensure-secret.ts";
 import { freePort } from "../platform/free-port.ts";
 import { GatewayStartError } from "./startup-policy.ts";
@@ -26,6 +26,8 @@ export interface RunGatewayRequest {
   verbose: boolean;
   force: boolean;
   allowUnconfigured: boolean;
+  /** The channels this process can run (default: every channel of this build); test entries pass fakes. */
+  channels?: CreateGatewayOptions["channels"];
 }
 
 const EXIT_CONFIG = 78;
@@ -74,7 +76,7 @@ export async function runGateway(request: RunGatewayRequest): Promise<number> {
   try {
     options = await ensureGatewaySecret(options, log);
     if (request.force) await freePort(options.port, log);
-    return await serveUntilStopped(options, logging);
+    return await serveUntilStopped(options, logging, request.channels);
   } catch (error) {
     if (error instanceof GatewayStartError) log.error(error.message);
     else log.fatal("gateway failed to start:", error);
@@ -98,7 +100,7 @@ function unconfiguredMessage(options: Readonly<Options>): string {
  * Runs the gateway, restarting it in-process (same pid, same port, fresh config) when a
  * restart is requested, until a stop signal or a fatal error.
  */
-async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSystem): Promise<number> {
+async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSystem, channels: CreateGatewayOptions["channels"]): Promise<number> {
   const log = logging.root.withTag("gateway");
   let options = initial;
   let lastRestartAtMs = 0;
@@ -106,7 +108,7 @@ async function serveUntilStopped(initial: Readonly<Options>, logging: LoggingSys
   for (;;) {
     let requestRestart!: (reason: string) => void;
     const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
-    const gateway = createGateway({ options, logging, onRestart: (reason) => requestRestart(reason), lastRestartAtMs });
+    const gateway = createGateway({ options, logging, onRestart: (reason) => requestRestart(reason), lastRestartAtMs, ...(channels ? { channels } : {}) });
     const listening = await gateway.listen();
     // A restart binds the port this run got, also when the user asked for any free port (0).
     boundPort ??= listening.port;

@@ -43,10 +43,15 @@ export interface ChannelGatewayProcess extends GatewayProcess {
 }
 
 /** Writes the config (unless `config` is null: the home already has one) and starts the gateway on port 0. */
-export async function startChannelGatewayProcess(home: string, config: Record<string, unknown> | null, env: Record<string, string> = {}): Promise<ChannelGatewayProcess> {
+export async function startChannelGatewayProcess(
+  home: string,
+  config: Record<string, unknown> | null,
+  env: Record<string, string> = {},
+  entry?: string,
+): Promise<ChannelGatewayProcess> {
   if (config) await writeConfig(home, config);
   await mkdir(join(home, "logs"), { recursive: true });
-  const gw = await startGatewayProcess(["--port", "0"], { home, env: { ...QUIET, ...env } });
+  const gw = await startGatewayProcess(["--port", "0"], { home, env: { ...QUIET, ...env }, ...(entry ? { entry } : {}) });
   const url = `ws://127.0.0.1:${gw.port}`;
   return Object.assign(gw, { home, url, cli: (...args: string[]) => runCli([...args, "--url", url], { home }) });
 }
@@ -60,13 +65,13 @@ export function untilPolling(tg: FakeTelegram, timeoutMs = 10_000): Promise<true
  * Waits until /readyz says Telegram is linked, as a careful client waits for a (re)started
  * gateway: before that, `send` answers NOT_LINKED (the account is still starting).
  */
-export async function untilLinked(gw: ChannelGatewayProcess, timeoutMs = 10_000): Promise<ChannelGatewayProcess> {
+export async function untilLinked(gw: ChannelGatewayProcess, timeoutMs = 10_000, channel = "telegram"): Promise<ChannelGatewayProcess> {
   await eventually(
-    "the gateway to link Telegram",
+    `the gateway to link ${channel}`,
     async () => {
       const response = await fetch(`http://127.0.0.1:${gw.port}/readyz`).catch(() => null);
-      const body = response?.ok ? ((await response.json()) as { channels?: { telegram?: { linked?: boolean } } }) : null;
-      return body?.channels?.telegram?.linked ? true : undefined;
+      const body = response?.ok ? ((await response.json()) as { channels?: Record<string, { linked?: boolean }> }) : null;
+      return body?.channels?.[channel]?.linked ? true : undefined;
     },
     timeoutMs,
   );

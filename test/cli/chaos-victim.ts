@@ -27,16 +27,19 @@ export class Victim {
   private readonly changed = new Condition();
 
   /** `onCleanup` receives what stops the last gateway when the test ends. */
+  /** `launch` starts one gateway on the home (default: `openclaw gateway` with Telegram linked). */
   constructor(
     private readonly home: string,
     onCleanup: (step: () => unknown) => void,
+    private readonly launch: (home: string, config: Record<string, unknown> | null) => Promise<ChannelGatewayProcess> = async (at, config) =>
+      untilLinked(await startChannelGatewayProcess(at, config)),
   ) {
     // A test that failed may leave requests waiting in the gateway: no graceful stop for it.
     onCleanup(() => this.live?.stop("SIGKILL"));
   }
 
   async start(config: Record<string, unknown> | null): Promise<ChannelGatewayProcess> {
-    this.live = await untilLinked(await startChannelGatewayProcess(this.home, config));
+    this.live = await this.launch(this.home, config);
     this.changed.wake();
     return this.live;
   }
@@ -60,14 +63,14 @@ export class Victim {
 }
 
 /** Calls `send` until the gateway answers it, repeating the same key across kills (what makes a retry safe). */
-export async function sendUntilAnswered(victim: Victim, identity: DeviceIdentity, params: { to: string; message: string; idempotencyKey: string }) {
+export async function sendUntilAnswered(victim: Victim, identity: DeviceIdentity, params: { to: string; message: string; idempotencyKey: string; channel?: string }) {
   let lost: ChannelGatewayProcess | undefined;
   for (let tries = 1; tries <= 20; tries++) {
     const gw = await victim.next(lost);
     const client = new GatewayClient({ url: gw.url, token: GATEWAY_TOKEN, identity, scopes: ["operator.admin"], timeoutMs: 15_000 });
     try {
       await client.connect();
-      const res = await client.request("send", { ...params, channel: "telegram" });
+      const res = await client.request("send", { channel: "telegram", ...params });
       if (res.ok) return { messageId: String(res.payload.messageId), tries };
       // Queued but not sent yet: ask again with the same key. Anything else is a real failure.
       if (!res.error?.retryable) throw new Error(`send ${params.idempotencyKey} failed: ${res.error?.code} ${res.error?.message}`);

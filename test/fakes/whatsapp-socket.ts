@@ -125,7 +125,7 @@ export class FakeWaSocket implements WaSocket {
       throw error;
     }
     if (this.closed) throw boom(428, "Connection Closed");
-    const id = `3EB0${String(this.rig.nextId++).padStart(8, "0")}`;
+    const id = options?.messageId ?? `3EB0${String(this.rig.nextId++).padStart(8, "0")}`;
     this.sent.push({ jid, content, ...(options ? { options } : {}), id, at: this.rig.clock.monotonic() });
     this.rig.changed.wake();
     const message = "text" in content ? { conversation: content.text } : { extendedTextMessage: { text: JSON.stringify(Object.keys(content)) } };

@@ -85,8 +85,11 @@ export interface GatewayProcess {
  * Starts `openclaw gateway …` and waits for its "listening on" line; `port` is the one that line
  * names, so `--port 0` (an ephemeral port) works and a restart can ask for the same port again.
  */
-export async function startGatewayProcess(args: string[], options: { home: string; env?: Record<string, string>; timeoutMs?: number }): Promise<GatewayProcess> {
-  const proc = Bun.spawn([process.execPath, MAIN, "gateway", ...args], {
+export async function startGatewayProcess(
+  args: string[],
+  options: { home: string; env?: Record<string, string>; timeoutMs?: number; /** A script to run instead of `src/main.ts gateway` (it gets `args`). */ entry?: string },
+): Promise<GatewayProcess> {
+  const proc = Bun.spawn([process.execPath, ...(options.entry ? [options.entry] : [MAIN, "gateway"]), ...args], {
     env: cliEnv(options.home, options.env),
     stdout: "pipe",
     stderr: "pipe",

@@ -165,3 +165,26 @@ describe("errors", () => {
     expect(socket.sent.map((s) => Object.keys(s.content)[0])).toEqual(["text", "audio"]);
   });
 });
+
+describe("message ids", () => {
+  test("an outbox item's parts get ids from its key: the same on every attempt, one per part, shaped like Baileys' own", async () => {
+    const socket = await running();
+    const image = await file("a.png");
+    const message: OutboundMessage = { to: "15552220000@s.whatsapp.net", text: "x".repeat(1100), media: [{ source: image }], dedupeKey: "send:key-1" };
+    await send(message);
+    await send(message);
+    const ids = socket.sent.map((s) => s.id);
+    expect(ids).toHaveLength(4);
+    expect(ids.slice(2)).toEqual(ids.slice(0, 2));
+    expect(ids[0]).not.toBe(ids[1]);
+    for (const id of ids) expect(id).toMatch(/^3EB0[0-9A-F]{36}$/);
+    await send({ ...message, dedupeKey: "send:key-2" });
+    expect(socket.sent.at(-1)!.id).not.toBe(ids[1]);
+  });
+
+  test("without a key (a direct adapter call) WhatsApp's socket picks the id", async () => {
+    const socket = await running();
+    await send({ to: "15552220000@s.whatsapp.net", text: "hello" });
+    expect(socket.sent[0]!.options?.messageId).toBeUndefined();
+  });
+});

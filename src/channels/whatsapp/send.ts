@@ -15,6 +15,17 @@ import type { Pacer } from "./pacing.ts";
 import type { WaSocket } from "./socket.ts";
 import type { SentMessageStore } from "./stores.ts";
 
+/**
+ * The WhatsApp message id of part `index` of an outbox item: the same on every attempt, so a
+ * message resent after a crash (sent, but not yet marked sent) reaches the recipient as the
+ * message it already has, which WhatsApp keys by id, instead of as a second copy. Shaped like
+ * Baileys' own ids (`3EB0` + 18 bytes of upper-case hex).
+ */
+export function stableMessageId(dedupeKey: string, index: number): string {
+  const digest = new Bun.CryptoHasher("sha256").update(`${dedupeKey}\n${index}`).digest("hex");
+  return `3EB0${digest.slice(0, 36).toUpperCase()}`;
+}
+
 /** WhatsApp shows about this much caption under an attachment; longer text goes as its own message. */
 const CAPTION_MAX = 1024;
 const PARTS_KEEP_MS = 30 * 60_000;
@@ -47,7 +58,8 @@ export class WhatsAppSender {
       const socket = await this.options.connected();
       let id: string;
       try {
-        const result = await socket.sendMessage(jid, contents[index]!);
+        const messageId = message.dedupeKey ? stableMessageId(message.dedupeKey, index) : undefined;
+        const result = await socket.sendMessage(jid, contents[index]!, messageId ? { messageId } : undefined);
         if (!result?.key?.id) throw new ChannelSendError("WhatsApp returned no message id", { kind: "transient" });
         id = result.key.id;
         if (result.message) this.options.sent.remember({ chatJid: jid, id, message: result.message, sentAt: this.options.clock.now() });
