@@ -5,7 +5,7 @@
  * Direct messages:
  *   1. an invalid policy refuses everyone;
  *   2. `disabled` refuses everyone;
- *   3. `open` allows everyone;
+ *   3. the account's owner (WhatsApp's linked number) is always allowed, and `open` allows everyone;
  *   4. a sender in `allowFrom` (or `"*"` there) or approved through pairing is allowed;
  *   5. `allowlist` refuses the rest silently; `pairing` offers them a pairing code.
  * Groups (DM pairing grants nothing here):
@@ -63,7 +63,7 @@ export function decideAccess(request: AccessRequest): AccessDecision {
   const senderId = message.sender.id;
   if (message.chat.kind === "direct") {
     if (policy.dmPolicy === "disabled") return refuse("dm-disabled");
-    if (policy.dmPolicy === "open") return ALLOW;
+    if (policy.dmPolicy === "open" || message.sender.isOwner === true) return ALLOW;
     if (listAllows(policy.allowFrom, senderId) || approved(request.isApproved, senderId)) return ALLOW;
     if (policy.dmPolicy === "pairing") return { action: "pair" };
     return refuse("not-allowed");

@@ -29,7 +29,8 @@ export interface InboundMessage {
   /** The platform's id of this message, unique within (channel, account, chat): the dedupe key. */
   messageId: string;
   chat: { id: string; kind: ChatKind; title?: string; threadId?: string };
-  sender: { id: string; name?: string; username?: string };
+  /** `isOwner`: the account itself wrote it (WhatsApp: the linked number, in its self-chat); DM policies always let it in. */
+  sender: { id: string; name?: string; username?: string; isOwner?: boolean };
   text: string;
   media: InboundMedia[];
   replyTo?: { messageId: string; text?: string; fromSelf?: boolean };

@@ -43,6 +43,17 @@ describe("direct messages", () => {
     expect(decideAccess({ message: dm("77"), policy: policy({}), isApproved: broken })).toEqual(PAIR);
   });
 
+  test("the account's owner is let in by pairing and allowlist policies, not when DMs are disabled or the policy is broken", () => {
+    const owner = { ...dm("+15550001111"), sender: { id: "+15550001111", isOwner: true } };
+    const none = () => false;
+    expect(decideAccess({ message: owner, policy: policy({}), isApproved: none })).toEqual(ALLOW);
+    expect(decideAccess({ message: owner, policy: policy({ dmPolicy: "allowlist" }), isApproved: none })).toEqual(ALLOW);
+    expect(decideAccess({ message: owner, policy: policy({ dmPolicy: "disabled" }), isApproved: none })).toEqual(refused("dm-disabled"));
+    expect(decideAccess({ message: owner, policy: policy({ invalid: "dmPolicy is not understood" }), isApproved: none })).toEqual(refused("invalid-policy"));
+    // The same number without the adapter's word that it is the owner is a stranger.
+    expect(decideAccess({ message: dm("+15550001111"), policy: policy({ dmPolicy: "allowlist" }), isApproved: none })).toEqual(refused("not-allowed"));
+  });
+
   test("the pairing-with-wildcard warning", () => {
     expect(wildcardDefeatsPairing(policy({ allowFrom: ["*"] }))).toBe(true);
     expect(wildcardDefeatsPairing(policy({ allowFrom: ["1"] }))).toBe(false);

@@ -83,7 +83,7 @@ describe("normalizeInbound", () => {
   test("selfChatMode: the owner's own chat reaches the agent, and never gets a read receipt", () => {
     const ctx = { ...context(), selfChatMode: true };
     const d = accepted(normalizeInbound(fakeMessage({ chat: `${SELF_PN}:3@s.whatsapp.net`, fromMe: true, text: "note to self" }), ctx));
-    expect(d.message.sender.id).toBe(`+${SELF_PN}`);
+    expect(d.message.sender).toEqual({ id: `+${SELF_PN}`, isOwner: true });
     expect(d.readKey).toBeNull();
     // Without the mode it is the owner's business.
     expect(normalizeInbound(fakeMessage({ chat: `${SELF_PN}@s.whatsapp.net`, fromMe: true, text: "note" }), context())).toEqual({ skip: "written by the owner" });

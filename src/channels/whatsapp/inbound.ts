@@ -175,7 +175,7 @@ export function normalizeInbound(msg: WAMessage, context: InboundContext): Inbou
     accountId: context.accountId,
     messageId: key.id,
     chat: { id: chatId, kind: isGroup ? "group" : "direct" },
-    sender: { id: senderId },
+    sender: { id: senderId, ...(identities.isSelf(senderJid, self) ? { isOwner: true } : {}) },
     text: readableMentions(text, mentionedJids, identities),
     media: [],
     mentioned,
