@@ -17,6 +17,7 @@ import { InboundHandler } from "./inbound-handler.ts";
 import { e164OfJid, normalizeJid } from "./jid.ts";
 import { baileysLogger } from "./logger.ts";
 import { closeReasonLabel, type WhatsAppMetrics } from "./metrics.ts";
+import { GroupMetadataCache } from "./group-metadata.ts";
 import { Pacer } from "./pacing.ts";
 import { WhatsAppSender } from "./send.ts";
 import { runSession, type SessionOutcome, type SessionTuning } from "./session.ts";
@@ -83,6 +84,8 @@ export class WhatsAppAdapter implements ChannelAdapter {
   private readonly identities: Identities;
   private readonly sender: WhatsAppSender;
   private readonly slot: SocketSlot;
+  /** Kept across reconnects: a group's members do not change because our link dropped. */
+  private readonly groupMetadata: GroupMetadataCache;
   private self: SelfIdentity = { pn: null, lid: null };
   private saving: Promise<void> = Promise.resolve();
   private log: Logger = silentLogger();
@@ -94,6 +97,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
     this.clock = options.clock ?? systemClock;
     this.identities = new Identities(options.lidMap);
     this.slot = new SocketSlot(this.clock);
+    this.groupMetadata = new GroupMetadataCache({ now: () => this.clock.now() });
     this.sender = new WhatsAppSender({
       connected: () => this.slot.connected(options.sendConnectWaitMs ?? 15_000),
       pacer: new Pacer({ clock: this.clock, maxPerMinute: options.settings.maxMessagesPerMinute, ...options.pacing }),
@@ -185,6 +189,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
         logger: baileysLogger(ctx.log),
         keepAliveIntervalMs,
         getMessage: (key) => this.storedMessage(key),
+        groupMetadata: this.groupMetadata,
         ...(version ? { version } : {}),
       });
     } catch (error) {

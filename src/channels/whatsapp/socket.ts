@@ -17,6 +17,7 @@ import type {
   UserFacingSocketConfig,
   proto,
 } from "@whiskeysockets/baileys";
+import type { GroupMetadataCache } from "./group-metadata.ts";
 
 /** Baileys' logger interface (pino-shaped); its package index does not export the name. */
 export type BaileysLogger = NonNullable<UserFacingSocketConfig["logger"]>;
@@ -70,6 +71,8 @@ export interface WaSocketOptions {
   getMessage?: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
   /** Shows the account online on every connect (silences phone notifications). Default: false. */
   markOnlineOnConnect?: boolean;
+  /** The account's group metadata, kept across its sockets; without it Baileys asks WhatsApp before every group send. */
+  groupMetadata?: GroupMetadataCache;
 }
 
 export type WaSocketFactory = (options: WaSocketOptions) => WaSocket | Promise<WaSocket>;
@@ -102,7 +105,9 @@ export const realSocketFactory: WaSocketFactory = async (options) => {
     // Link previews would fetch pages and render thumbnails (sharp/jimp); we send plain text.
     generateHighQualityLinkPreview: false,
     ...(options.getMessage ? { getMessage: options.getMessage } : {}),
+    ...(options.groupMetadata ? { cachedGroupMetadata: (jid: string) => options.groupMetadata!.lookup(jid, (id) => sock.groupMetadata(id)) } : {}),
   });
+  options.groupMetadata?.follow(sock.ev);
   let lastReceivedAt: number | null = null;
   // Every decoded server frame (pongs included) proves the link is alive.
   sock.ws.on("frame", () => {
