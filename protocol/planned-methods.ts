@@ -8,7 +8,7 @@ export const PLANNED_METHODS: ReadonlySet<string> = new Set([
   "poll", "wake",
   "sessions.compact",
   "sessions.resolve", "sessions.usage",
-  "models.list", "agents.list", "agents.files.list", "agents.files.get",
+  "models.list", "agents.files.list", "agents.files.get",
   "usage.status", "usage.cost", "set-heartbeats", "tools.invoke",
   "cron.list", "cron.status", "cron.runs", "skills.status", "talk.config", "talk.mode", "voicewake.get", "voicewake.set",
   "exec.approval.request", "exec.approval.waitDecision", "exec.approval.resolve", "browser.request", "update.run",

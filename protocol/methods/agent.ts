@@ -65,6 +65,21 @@ export const AgentWaitResult = t.object({
 export const AgentIdentityParams = t.object({ agentId: t.optional(t.string({ maxLength: 64 })), sessionKey: t.optional(key()) });
 export const AgentIdentity = t.object({ agentId: t.string(), name: t.optional(t.string()), avatar: t.optional(t.string()), emoji: t.optional(t.string()) });
 
+export const AgentsListParams = t.object({});
+/** One configured agent: what a picker shows. */
+export const AgentSummary = t.object({
+  id: t.string(),
+  name: t.optional(t.string()),
+  identity: t.optional(t.object({ name: t.optional(t.string()), emoji: t.optional(t.string()), avatar: t.optional(t.string()) })),
+});
+export const AgentsListResult = t.object({
+  defaultId: t.string(),
+  /** The main session's last key part (`main`): `agent:<id>:<mainKey>`. */
+  mainKey: t.string(),
+  scope: t.enum(["per-sender", "global"]),
+  agents: t.array(AgentSummary),
+});
+
 /** The `agent` event (protocol.md §7): per-run `seq`, one stream per event. */
 export const AgentEventPayload = t.object({
   runId: t.string(),
@@ -80,4 +95,5 @@ export const agentMethods = {
   agent: method({ params: AgentParams, result: AgentFinal, scope: Scopes.WRITE, idempotent: true }),
   "agent.wait": method({ params: AgentWaitParams, result: AgentWaitResult, scope: Scopes.WRITE }),
   "agent.identity.get": method({ params: AgentIdentityParams, result: AgentIdentity, scope: Scopes.READ }),
+  "agents.list": method({ params: AgentsListParams, result: AgentsListResult, scope: Scopes.READ }),
 };

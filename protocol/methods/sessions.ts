@@ -38,9 +38,23 @@ export const SessionsListParams = t.object({
   limit: t.optional(t.integer({ minimum: 1, maximum: 10_000 })),
   /** Only sessions active in the last this many minutes. */
   activeMinutes: t.optional(t.integer({ minimum: 1, maximum: 5_256_000 })),
+  /** Skip this many matching sessions (paging, with `limit`). */
+  offset: t.optional(t.integer({ minimum: 0, maximum: 10_000_000 })),
+  /** Only sessions whose key or label contains this text (case-insensitive); blank matches all. */
+  search: t.optional(t.string({ maxLength: 256 })),
 });
 export type SessionsListParams = Static<typeof SessionsListParams>;
-export const SessionsListResult = t.object({ ts: t.integer(), count: t.integer({ minimum: 0 }), sessions: t.array(SessionRow) });
+export const SessionsListResult = t.object({
+  ts: t.integer(),
+  /** Rows in this answer. */
+  count: t.integer({ minimum: 0 }),
+  sessions: t.array(SessionRow),
+  /** Sessions matching the filters, on every page. */
+  total: t.integer({ minimum: 0 }),
+  /** More matching sessions after this page; `nextOffset` is where they start. */
+  hasMore: t.boolean(),
+  nextOffset: t.optional(t.integer({ minimum: 0 })),
+});
 export type SessionsListResult = Static<typeof SessionsListResult>;
 
 /** `keys` is the reference's form; `key` is shorthand for one session. At least one is required. */

@@ -5,6 +5,8 @@
  * `web.login.wait` returns as soon as something the caller has not seen happens (a rotated QR,
  * the phone accepting, the end) or after its `timeoutMs`. Both answer with the attempt as it
  * stands, so a client loops on `wait` until `status` is `linked`, `failed` or `timeout`.
+ * `web.login.cancel` (this gateway's addition) ends an attempt the person gave up on (Ctrl-C in
+ * `channels login`, a closed QR panel) at once instead of at its deadline.
  *
  * Names follow the reference (`channel`, `accountId`, `force`, `timeoutMs`, `sessionKey`,
  * `currentQrDataUrl` in; `connected`, `message`, `qrDataUrl`, `sessionKey` out); `qr`, `code`,
@@ -47,6 +49,14 @@ export const WebLoginWaitParams = t.object({
 });
 export type WebLoginWaitParams = Static<typeof WebLoginWaitParams>;
 
+export const WebLoginCancelParams = t.object({
+  channel: channelParam,
+  accountId: accountParam,
+  /** From `web.login.start`; default: the account's running attempt. */
+  sessionKey: t.optional(t.string({ minLength: 1, maxLength: 128 })),
+});
+export type WebLoginCancelParams = Static<typeof WebLoginCancelParams>;
+
 const WebLoginStatus = t.enum(["connecting", "qr", "code", "pairing", "linked", "failed", "timeout"]);
 
 export const WebLoginResult = t.object({
@@ -85,4 +95,6 @@ export type WebLoginResult = Static<typeof WebLoginResult>;
 export const webLoginMethods = {
   "web.login.start": method({ params: WebLoginStartParams, result: WebLoginResult, scope: Scopes.ADMIN }),
   "web.login.wait": method({ params: WebLoginWaitParams, result: WebLoginResult, scope: Scopes.ADMIN }),
+  /** Ends a running attempt as `failed` (nothing is linked, no creds are kept); an ended one is returned as it ended. */
+  "web.login.cancel": method({ params: WebLoginCancelParams, result: WebLoginResult, scope: Scopes.ADMIN, idempotent: true }),
 };

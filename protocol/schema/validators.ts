@@ -6780,10 +6780,30 @@ validate46.errors = vErrors;
 return errors === 0;
 }
 
-export const params_chat_send = validate47;
-const schema48 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"message":{"type":"string","maxLength":200000},"thinking":{"type":"string","maxLength":32},"deliver":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000},"idempotencyKey":{"type":"string","minLength":1,"maxLength":256}},"required":["sessionKey","message","idempotencyKey"]};
+export const params_agents_list = validate47;
+const schema48 = {"type":"object","properties":{}};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+
+export const params_chat_send = validate48;
+const schema49 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"message":{"type":"string","maxLength":200000},"thinking":{"type":"string","maxLength":32},"deliver":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000},"idempotencyKey":{"type":"string","minLength":1,"maxLength":256}},"required":["sessionKey","message","idempotencyKey"]};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -6995,14 +7015,14 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const params_chat_history = validate48;
-const schema49 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":1000}},"required":["sessionKey"]};
+export const params_chat_history = validate49;
+const schema50 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":1000}},"required":["sessionKey"]};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7097,14 +7117,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-export const params_chat_abort = validate49;
-const schema50 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"runId":{"type":"string","maxLength":256}},"required":["sessionKey"]};
+export const params_chat_abort = validate50;
+const schema51 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"runId":{"type":"string","maxLength":256}},"required":["sessionKey"]};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7189,14 +7209,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const params_chat_inject = validate50;
-const schema51 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"message":{"type":"string","maxLength":200000},"label":{"type":"string","maxLength":100}},"required":["sessionKey","message"]};
+export const params_chat_inject = validate51;
+const schema52 = {"type":"object","properties":{"sessionKey":{"type":"string","minLength":1,"maxLength":512},"message":{"type":"string","maxLength":200000},"label":{"type":"string","maxLength":100}},"required":["sessionKey","message"]};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7316,14 +7336,14 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const params_sessions_list = validate51;
-const schema52 = {"type":"object","properties":{"agentId":{"type":"string","minLength":1,"maxLength":64},"limit":{"type":"integer","minimum":1,"maximum":10000},"activeMinutes":{"type":"integer","minimum":1,"maximum":5256000}}};
+export const params_sessions_list = validate52;
+const schema53 = {"type":"object","properties":{"agentId":{"type":"string","minLength":1,"maxLength":64},"limit":{"type":"integer","minimum":1,"maximum":10000},"activeMinutes":{"type":"integer","minimum":1,"maximum":5256000},"offset":{"type":"integer","minimum":0,"maximum":10000000},"search":{"type":"string","maxLength":256}}};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7432,9 +7452,10 @@ errors++;
 }
 }
 }
-}
-else {
-const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.offset !== undefined){
+let data3 = data.offset;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err9 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -7443,14 +7464,73 @@ vErrors.push(err9);
 }
 errors++;
 }
-validate51.errors = vErrors;
+if(typeof data3 == "number"){
+if(data3 > 10000000 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/offset",schemaPath:"#/properties/offset/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+if(data.search !== undefined){
+let data4 = data.search;
+if(typeof data4 === "string"){
+if(func4(data4) > 256){
+const err12 = {instancePath:instancePath+"/search",schemaPath:"#/properties/search/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/search",schemaPath:"#/properties/search/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-export const params_sessions_preview = validate52;
-const schema53 = {"type":"object","properties":{"keys":{"type":"array","items":{"type":"string","minLength":1,"maxLength":512},"minItems":1,"maxItems":64},"key":{"type":"string","minLength":1,"maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":200},"maxChars":{"type":"integer","minimum":20,"maximum":10000}}};
+export const params_sessions_preview = validate53;
+const schema54 = {"type":"object","properties":{"keys":{"type":"array","items":{"type":"string","minLength":1,"maxLength":512},"minItems":1,"maxItems":64},"key":{"type":"string","minLength":1,"maxLength":512},"limit":{"type":"integer","minimum":1,"maximum":200},"maxChars":{"type":"integer","minimum":20,"maximum":10000}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7641,14 +7721,14 @@ vErrors.push(err15);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-export const params_sessions_patch = validate53;
-const schema54 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512},"label":{"anyOf":[{"type":"string","maxLength":64},{"type":"null"}]},"model":{"anyOf":[{"type":"string","maxLength":256},{"type":"null"}]}},"required":["key"]};
+export const params_sessions_patch = validate54;
+const schema55 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512},"label":{"anyOf":[{"type":"string","maxLength":64},{"type":"null"}]},"model":{"anyOf":[{"type":"string","maxLength":256},{"type":"null"}]}},"required":["key"]};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7840,14 +7920,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const params_sessions_reset = validate54;
-const schema55 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512},"reason":{"type":"string","enum":["new","reset"]}},"required":["key"]};
+export const params_sessions_reset = validate55;
+const schema56 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512},"reason":{"type":"string","enum":["new","reset"]}},"required":["key"]};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7909,7 +7989,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((data1 === "new") || (data1 === "reset"))){
-const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema55.properties.reason.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/enum",keyword:"enum",params:{allowedValues: schema56.properties.reason.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -7930,14 +8010,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-export const params_sessions_delete = validate55;
-const schema56 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512}},"required":["key"]};
+export const params_sessions_delete = validate56;
+const schema57 = {"type":"object","properties":{"key":{"type":"string","minLength":1,"maxLength":512}},"required":["key"]};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -7997,14 +8077,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-export const params_send = validate56;
-const schema57 = {"type":"object","properties":{"to":{"type":"string","minLength":1,"maxLength":256},"message":{"type":"string","maxLength":100000},"mediaUrl":{"type":"string","minLength":1,"maxLength":4096},"mediaUrls":{"type":"array","items":{"type":"string","minLength":1,"maxLength":4096},"maxItems":10},"gifPlayback":{"type":"boolean"},"channel":{"type":"string","minLength":1,"maxLength":64},"accountId":{"type":"string","minLength":1,"maxLength":128},"threadId":{"anyOf":[{"type":"string","minLength":1,"maxLength":64},{"type":"integer"}]},"sessionKey":{"type":"string","minLength":1,"maxLength":512},"idempotencyKey":{"type":"string","minLength":1,"maxLength":256}},"required":["to","idempotencyKey"]};
+export const params_send = validate57;
+const schema58 = {"type":"object","properties":{"to":{"type":"string","minLength":1,"maxLength":256},"message":{"type":"string","maxLength":100000},"mediaUrl":{"type":"string","minLength":1,"maxLength":4096},"mediaUrls":{"type":"array","items":{"type":"string","minLength":1,"maxLength":4096},"maxItems":10},"gifPlayback":{"type":"boolean"},"channel":{"type":"string","minLength":1,"maxLength":64},"accountId":{"type":"string","minLength":1,"maxLength":128},"threadId":{"anyOf":[{"type":"string","minLength":1,"maxLength":64},{"type":"integer"}]},"sessionKey":{"type":"string","minLength":1,"maxLength":512},"idempotencyKey":{"type":"string","minLength":1,"maxLength":256}},"required":["to","idempotencyKey"]};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8423,14 +8503,14 @@ vErrors.push(err33);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-export const params_channels_status = validate57;
-const schema58 = {"type":"object","properties":{"probe":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000}}};
+export const params_channels_status = validate58;
+const schema59 = {"type":"object","properties":{"probe":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":100,"maximum":60000}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8492,14 +8572,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-export const params_channels_logout = validate58;
-const schema59 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64},"accountId":{"type":"string","minLength":1,"maxLength":128}},"required":["channel"]};
+export const params_channels_logout = validate59;
+const schema60 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64},"accountId":{"type":"string","minLength":1,"maxLength":128}},"required":["channel"]};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8594,14 +8674,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const params_web_login_start = validate59;
-const schema60 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64,"description":"Only `whatsapp` (the default) links this way."},"accountId":{"type":"string","minLength":1,"maxLength":128,"description":"Default: the channel's default account."},"force":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":0,"maximum":120000},"verbose":{"type":"boolean"},"pairingCode":{"type":"object","properties":{"phone":{"type":"string","minLength":1,"maxLength":32,"description":"The account's number, E.164 (+15551234567)."}},"required":["phone"]},"linkTimeoutMs":{"type":"integer","minimum":10000,"maximum":600000}}};
+export const params_web_login_start = validate60;
+const schema61 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64,"description":"Only `whatsapp` (the default) links this way."},"accountId":{"type":"string","minLength":1,"maxLength":128,"description":"Default: the channel's default account."},"force":{"type":"boolean"},"timeoutMs":{"type":"integer","minimum":0,"maximum":120000},"verbose":{"type":"boolean"},"pairingCode":{"type":"object","properties":{"phone":{"type":"string","minLength":1,"maxLength":32,"description":"The account's number, E.164 (+15551234567)."}},"required":["phone"]},"linkTimeoutMs":{"type":"integer","minimum":10000,"maximum":600000}}};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -8840,14 +8920,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const params_web_login_wait = validate60;
-const schema61 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64,"description":"Only `whatsapp` (the default) links this way."},"accountId":{"type":"string","minLength":1,"maxLength":128,"description":"Default: the channel's default account."},"sessionKey":{"type":"string","minLength":1,"maxLength":128},"timeoutMs":{"type":"integer","minimum":0,"maximum":120000},"currentQrDataUrl":{"type":"string","maxLength":16384},"afterVersion":{"type":"integer","minimum":0}}};
+export const params_web_login_wait = validate61;
+const schema62 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64,"description":"Only `whatsapp` (the default) links this way."},"accountId":{"type":"string","minLength":1,"maxLength":128,"description":"Default: the channel's default account."},"sessionKey":{"type":"string","minLength":1,"maxLength":128},"timeoutMs":{"type":"integer","minimum":0,"maximum":120000},"currentQrDataUrl":{"type":"string","maxLength":16384},"afterVersion":{"type":"integer","minimum":0}}};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9052,7 +9132,134 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
+return errors === 0;
+}
+
+export const params_web_login_cancel = validate62;
+const schema63 = {"type":"object","properties":{"channel":{"type":"string","minLength":1,"maxLength":64,"description":"Only `whatsapp` (the default) links this way."},"accountId":{"type":"string","minLength":1,"maxLength":128,"description":"Default: the channel's default account."},"sessionKey":{"type":"string","minLength":1,"maxLength":128}}};
+
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.channel !== undefined){
+let data0 = data.channel;
+if(typeof data0 === "string"){
+if(func4(data0) > 64){
+const err0 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(func4(data0) < 1){
+const err1 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/channel",schemaPath:"#/properties/channel/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.accountId !== undefined){
+let data1 = data.accountId;
+if(typeof data1 === "string"){
+if(func4(data1) > 128){
+const err3 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(func4(data1) < 1){
+const err4 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/accountId",schemaPath:"#/properties/accountId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.sessionKey !== undefined){
+let data2 = data.sessionKey;
+if(typeof data2 === "string"){
+if(func4(data2) > 128){
+const err6 = {instancePath:instancePath+"/sessionKey",schemaPath:"#/properties/sessionKey/maxLength",keyword:"maxLength",params:{limit: 128},message:"must NOT have more than 128 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(func4(data2) < 1){
+const err7 = {instancePath:instancePath+"/sessionKey",schemaPath:"#/properties/sessionKey/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/sessionKey",schemaPath:"#/properties/sessionKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate62.errors = vErrors;
 return errors === 0;
 }
 

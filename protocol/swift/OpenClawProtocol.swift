@@ -1527,11 +1527,21 @@ public struct SessionsListParams: Codable, Sendable {
     public let agentId: String?
     public let limit: Int?
     public let activeMinutes: Int?
+    public let offset: Int?
+    public let search: String?
 
-    public init(agentId: String? = nil, limit: Int? = nil, activeMinutes: Int? = nil) {
+    public init(
+        agentId: String? = nil,
+        limit: Int? = nil,
+        activeMinutes: Int? = nil,
+        offset: Int? = nil,
+        search: String? = nil
+    ) {
         self.agentId = agentId
         self.limit = limit
         self.activeMinutes = activeMinutes
+        self.offset = offset
+        self.search = search
     }
 }
 
@@ -1539,11 +1549,17 @@ public struct SessionsListResult: Codable, Sendable {
     public let ts: Int
     public let count: Int
     public let sessions: [SessionRow]
+    public let total: Int
+    public let hasMore: Bool
+    public let nextOffset: Int?
 
-    public init(ts: Int, count: Int, sessions: [SessionRow]) {
+    public init(ts: Int, count: Int, sessions: [SessionRow], total: Int, hasMore: Bool, nextOffset: Int? = nil) {
         self.ts = ts
         self.count = count
         self.sessions = sessions
+        self.total = total
+        self.hasMore = hasMore
+        self.nextOffset = nextOffset
     }
 }
 
@@ -1805,6 +1821,30 @@ public struct AgentResultPayload: Codable, Sendable {
     }
 }
 
+public struct AgentSummary: Codable, Sendable {
+    public let id: String
+    public let name: String?
+    public let identity: AgentSummaryIdentity?
+
+    public init(id: String, name: String? = nil, identity: AgentSummaryIdentity? = nil) {
+        self.id = id
+        self.name = name
+        self.identity = identity
+    }
+}
+
+public struct AgentSummaryIdentity: Codable, Sendable {
+    public let name: String?
+    public let emoji: String?
+    public let avatar: String?
+
+    public init(name: String? = nil, emoji: String? = nil, avatar: String? = nil) {
+        self.name = name
+        self.emoji = emoji
+        self.avatar = avatar
+    }
+}
+
 public struct AgentWaitParams: Codable, Sendable {
     public let runId: String
     public let timeoutMs: Int?
@@ -1841,6 +1881,29 @@ public enum AgentWaitResultStatus: String, Codable, Sendable {
     case ok
     case error
     case timeout
+}
+
+public struct AgentsListParams: Codable, Sendable {
+    public init() {}
+}
+
+public struct AgentsListResult: Codable, Sendable {
+    public let defaultId: String
+    public let mainKey: String
+    public let scope: AgentsListResultScope
+    public let agents: [AgentSummary]
+
+    public init(defaultId: String, mainKey: String, scope: AgentsListResultScope, agents: [AgentSummary]) {
+        self.defaultId = defaultId
+        self.mainKey = mainKey
+        self.scope = scope
+        self.agents = agents
+    }
+}
+
+public enum AgentsListResultScope: String, Codable, Sendable {
+    case perSender = "per-sender"
+    case global
 }
 
 public struct ChatAbortParams: Codable, Sendable {
@@ -2186,6 +2249,20 @@ public struct SendResult: Codable, Sendable {
         self.messageId = messageId
         self.channel = channel
         self.chatId = chatId
+    }
+}
+
+public struct WebLoginCancelParams: Codable, Sendable {
+    /// Only `whatsapp` (the default) links this way.
+    public let channel: String?
+    /// Default: the channel's default account.
+    public let accountId: String?
+    public let sessionKey: String?
+
+    public init(channel: String? = nil, accountId: String? = nil, sessionKey: String? = nil) {
+        self.channel = channel
+        self.accountId = accountId
+        self.sessionKey = sessionKey
     }
 }
 

@@ -4,7 +4,8 @@
  * CLI, the Control UI and the macOS app go through the same login state machine. Each rotating
  * QR is drawn in the terminal (on a TTY the new one replaces the old); with `--pairing-code`
  * the 8-character code is printed with where to type it. Exits 0 once linked, 1 with the
- * gateway's reason when the link failed or timed out.
+ * gateway's reason when the link failed or timed out, 130 after Ctrl-C (the attempt is cancelled
+ * in the gateway, so nothing half-linked stays behind).
  */
 import type { WebLoginResult } from "../../protocol/methods/web-login.ts";
 import { CliError } from "./cli-error.ts";
@@ -60,6 +61,25 @@ function timeoutSeconds(raw: string | undefined): number {
     throw new CliError(`invalid --timeout ${raw}: the whole login may take 10 to ${MAX_LOGIN_TIMEOUT_S} seconds`);
   }
   return seconds;
+}
+
+/** 128 + SIGINT, as shells report a command stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
+const INTERRUPTED = Symbol("interrupted");
+
+/** Resolves on the first SIGINT/SIGTERM while installed (the default action, exiting at once, is what it replaces). */
+function untilInterrupted(): { happened: Promise<typeof INTERRUPTED>; dispose(): void } {
+  let fire!: () => void;
+  const happened = new Promise<typeof INTERRUPTED>((resolve) => (fire = () => resolve(INTERRUPTED)));
+  process.once("SIGINT", fire);
+  process.once("SIGTERM", fire);
+  return {
+    happened,
+    dispose() {
+      process.off("SIGINT", fire);
+      process.off("SIGTERM", fire);
+    },
+  };
 }
 
 /** `ABCD1234` → `ABCD-1234`, as WhatsApp shows the boxes. */
@@ -118,27 +138,39 @@ export async function loginWhatsApp(args: WhatsAppLoginArgs, out: Output = proce
   const report = async (result: WebLoginResult) => (args.json ? out.write(JSON.stringify(result) + "\n") : renderer.show(result));
 
   const final = await withGateway(flags, CLI_SCOPES, async (client) => {
-    let result = (await client.call("web.login.start", {
-      channel: "whatsapp",
-      ...(args.accountId ? { accountId: args.accountId } : {}),
-      ...(args.force ? { force: true } : {}),
-      ...(phone ? { pairingCode: { phone } } : {}),
-      linkTimeoutMs: seconds * 1000,
-      timeoutMs: WAIT_SLICE_MS,
-    })) as WebLoginResult;
-    const giveUpAt = Date.now() + seconds * 1000 + CLIENT_GRACE_MS;
-    await report(result);
-    while (result.sessionKey && !["linked", "failed", "timeout"].includes(result.status)) {
-      if (Date.now() > giveUpAt) throw new CliError(`the gateway did not finish the login within ${seconds} s; check its log`);
-      result = (await client.call("web.login.wait", {
-        channel: "whatsapp",
-        sessionKey: result.sessionKey,
-        afterVersion: result.version ?? 0,
-        timeoutMs: WAIT_SLICE_MS,
-      })) as WebLoginResult;
+    const interrupt = untilInterrupted();
+    // Ctrl-C ends the attempt in the gateway too, instead of leaving it to run out its deadline.
+    const orCancel = async (call: Promise<unknown>, sessionKey: string | undefined): Promise<WebLoginResult> => {
+      const outcome = await Promise.race([call, interrupt.happened]);
+      if (outcome !== INTERRUPTED) return outcome as WebLoginResult;
+      const which = sessionKey ? { sessionKey } : args.accountId ? { accountId: args.accountId } : {};
+      await client.call("web.login.cancel", { channel: "whatsapp", ...which }).catch(() => undefined);
+      throw new CliError("login cancelled: nothing was linked", EXIT_INTERRUPTED);
+    };
+    try {
+      let result = await orCancel(
+        client.call("web.login.start", {
+          channel: "whatsapp",
+          ...(args.accountId ? { accountId: args.accountId } : {}),
+          ...(args.force ? { force: true } : {}),
+          ...(phone ? { pairingCode: { phone } } : {}),
+          linkTimeoutMs: seconds * 1000,
+          timeoutMs: WAIT_SLICE_MS,
+        }),
+        undefined,
+      );
+      const giveUpAt = Date.now() + seconds * 1000 + CLIENT_GRACE_MS;
       await report(result);
+      while (result.sessionKey && !["linked", "failed", "timeout"].includes(result.status)) {
+        if (Date.now() > giveUpAt) throw new CliError(`the gateway did not finish the login within ${seconds} s; check its log`);
+        const sessionKey = result.sessionKey;
+        result = await orCancel(client.call("web.login.wait", { channel: "whatsapp", sessionKey, afterVersion: result.version ?? 0, timeoutMs: WAIT_SLICE_MS }), sessionKey);
+        await report(result);
+      }
+      return result;
+    } finally {
+      interrupt.dispose();
     }
-    return result;
   });
 
   if (final.status !== "linked") {

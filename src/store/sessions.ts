@@ -4,7 +4,7 @@
  */
 import type { Database } from "bun:sqlite";
 import type { ModelMessage, Usage } from "../agent/model/types.ts";
-import type { NewTranscriptEntry, SessionMeta, SessionStore, TranscriptEntry } from "../agent/sessions/types.ts";
+import type { NewTranscriptEntry, SessionListQuery, SessionMeta, SessionStore, TranscriptEntry } from "../agent/sessions/types.ts";
 
 /** Appending to (or counting usage for) a key that has no session: it was never created, or deleted meanwhile. */
 export class UnknownSessionError extends Error {
@@ -59,6 +59,25 @@ function toEntry(row: EntryRow): TranscriptEntry {
   return { seq: row.seq, ts: row.ts, message: JSON.parse(row.message) as ModelMessage, runId: row.run_id };
 }
 
+/** `list`'s WHERE clause: agent, activity and a case-insensitive substring of the key or label. */
+function listFilter(options: SessionListQuery): { where: string; args: (string | number)[] } {
+  const clauses = ["updated_at_ms >= ?"];
+  // The lowest integer means "since ever".
+  const args: (string | number)[] = [options.updatedSinceMs ?? Number.MIN_SAFE_INTEGER];
+  if (options.agentId !== undefined) {
+    clauses.push("agent_id = ?");
+    args.push(options.agentId);
+  }
+  const search = options.search?.trim();
+  if (search) {
+    // A user's `%` or `_` is a character to find, not a wildcard. LIKE ignores ASCII case.
+    const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    clauses.push("(key LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')");
+    args.push(pattern, pattern);
+  }
+  return { where: clauses.join(" AND "), args };
+}
+
 /**
  * Keys are stored as given: callers normalise them first (`normalizeSessionKey`). `reset` and
  * `delete` drop the old transcript in the same transaction, so no conversation is left
@@ -97,17 +116,19 @@ export class SqliteSessionStore implements SessionStore {
     return row?.n ?? 0;
   }
 
-  list(options: { agentId?: string; limit?: number; updatedSinceMs?: number } = {}): SessionMeta[] {
-    // SQLite reads a negative LIMIT as "no limit"; the lowest integer as "since ever".
-    const limit = options.limit ?? -1;
-    const since = options.updatedSinceMs ?? Number.MIN_SAFE_INTEGER;
-    const rows =
-      options.agentId === undefined
-        ? this.db.query<SessionRow, [number, number]>("SELECT * FROM sessions WHERE updated_at_ms >= ? ORDER BY updated_at_ms DESC, key LIMIT ?").all(since, limit)
-        : this.db
-            .query<SessionRow, [string, number, number]>("SELECT * FROM sessions WHERE agent_id = ? AND updated_at_ms >= ? ORDER BY updated_at_ms DESC, key LIMIT ?")
-            .all(options.agentId, since, limit);
-    return rows.map(toMeta);
+  list(options: SessionListQuery = {}): SessionMeta[] {
+    // SQLite reads a negative LIMIT as "no limit".
+    const { where, args } = listFilter(options);
+    return this.db
+      .query<SessionRow, (string | number)[]>(`SELECT * FROM sessions WHERE ${where} ORDER BY updated_at_ms DESC, key LIMIT ? OFFSET ?`)
+      .all(...args, options.limit ?? -1, Math.max(0, options.offset ?? 0))
+      .map(toMeta);
+  }
+
+  /** How many sessions `list` would return without `limit` and `offset` (a pager's total). */
+  countMatching(options: SessionListQuery = {}): number {
+    const { where, args } = listFilter(options);
+    return this.db.query<{ n: number }, (string | number)[]>(`SELECT COUNT(*) AS n FROM sessions WHERE ${where}`).get(...args)?.n ?? 0;
   }
 
   /** Throws UnknownSessionError when the key has no session; an empty `entries` changes nothing. */

@@ -25,10 +25,10 @@ const IMPLEMENTED_METHODS = [
   "device.pair.list", "device.pair.approve", "device.pair.reject", "device.pair.remove", "device.token.rotate", "device.token.revoke",
   "pairing.list", "pairing.approve",
   "config.get", "config.schema", "config.set", "config.patch", "config.apply",
-  "agent", "agent.wait", "agent.identity.get", "chat.send", "chat.history", "chat.abort", "chat.inject",
+  "agent", "agent.wait", "agent.identity.get", "agents.list", "chat.send", "chat.history", "chat.abort", "chat.inject",
   "sessions.list", "sessions.preview", "sessions.patch", "sessions.reset", "sessions.delete",
   "send", "channels.status", "channels.logout",
-  "web.login.start", "web.login.wait",
+  "web.login.start", "web.login.wait", "web.login.cancel",
 ];
 const REMOTE = { "X-Forwarded-For": "203.0.113.7" };
 

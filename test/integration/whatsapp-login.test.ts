@@ -145,6 +145,29 @@ describe("web.login over RPC", () => {
     expect(whatsappAccount(await call(client, "channels.status", {}))).toMatchObject({ linked: false });
   });
 
+  test("web.login.cancel ends a running attempt at once, leaves no creds, and answers the same for an ended one", async () => {
+    const { gw, client, login, account } = await linkRig();
+    const startId = client.request("web.login.start", {});
+    const first = await login.waitForSockets(1);
+    first.qr("2@ref-one");
+    const started = await ok(client, startId);
+    const waitId = client.request("web.login.wait", { sessionKey: started.sessionKey, afterVersion: started.version });
+    const cancelled = await call(client, "web.login.cancel", { sessionKey: started.sessionKey });
+    expect(cancelled).toMatchObject({ status: "failed", connected: false, error: "cancelled: stopped by the user; nothing was linked" });
+    // A waiting client learns it too, and the login's socket is closed.
+    expect(await ok(client, waitId)).toMatchObject({ status: "failed" });
+    expect(first.ended.length).toBe(1);
+    expect(await call(client, "web.login.cancel", { sessionKey: started.sessionKey })).toMatchObject({ status: "failed", version: cancelled.version });
+    expect(storedCreds(gw)).toBeNull();
+    expect(account.sockets).toHaveLength(0);
+    // A new attempt may start right away: nothing is left running.
+    const again = client.request("web.login.start", {});
+    (await login.waitForSockets(2)).qr("2@ref-two");
+    expect(await ok(client, again)).toMatchObject({ status: "qr", reused: false });
+    const unknown = await client.response(client.request("web.login.cancel", { sessionKey: "no-such-session" }), 10_000);
+    expect(unknown.error?.message).toContain("no login found for session no-such-session");
+  });
+
   test("a pairing code for an E.164 number; bad numbers, other channels and read-only callers are refused", async () => {
     const { gw, client, login } = await linkRig();
     const startId = client.request("web.login.start", { pairingCode: { phone: "+1 (555) 123-4567" } });
@@ -188,6 +211,7 @@ function spawnCli(args: string[], home: string) {
     }
   })();
   return {
+    kill: (signal: NodeJS.Signals) => proc.kill(signal),
     output: () => stdout,
     waitForOutput: (text: string) => grew.waitFor(`CLI output ${JSON.stringify(text)}`, () => (stdout.includes(text) ? true : undefined), 10_000, () => `; so far:\n${stdout}`),
     async exited() {
@@ -222,6 +246,22 @@ describe("openclaw channels login --channel whatsapp", () => {
     }
     expect(result.stdout).toContain("Scan this QR code with WhatsApp on the phone: Settings → Linked devices → Link a device");
     expect(result.stdout).toEndWith("Linked as +15550001111; the account is starting\nCheck it with: openclaw channels status --channel whatsapp\n");
+  });
+
+  test("Ctrl-C cancels the attempt in the gateway and exits 130; nothing is linked", async () => {
+    const { gw, client, login } = await linkRig();
+    const home = await makeTempHome();
+    stops.push(async () => void (await import("node:fs/promises")).rm(home, { recursive: true, force: true }));
+    const cli = spawnCli(["channels", "login", "--channel", "whatsapp", "--url", gw.url, "--token", TEST_TOKEN], home);
+    const first = await login.waitForSockets(1);
+    first.qr("2@ref-one,noise,identity,adv,1");
+    await cli.waitForOutput("(QR 1;");
+    cli.kill("SIGINT");
+    const result = await cli.exited();
+    expect(result).toMatchObject({ code: 130, stderr: "error: login cancelled: nothing was linked\n" });
+    expect(await call(client, "web.login.wait", {})).toMatchObject({ status: "failed", error: "cancelled: stopped by the user; nothing was linked" });
+    expect(first.ended.length).toBe(1);
+    expect(storedCreds(gw)).toBeNull();
   });
 
   test("--pairing-code --phone prints the code and where to type it; an expired attempt exits 1 with the reason", async () => {

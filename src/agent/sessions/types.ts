@@ -35,6 +35,15 @@ export interface NewTranscriptEntry {
   runId: string | null;
 }
 
+/** What `SessionStore.list` selects; `search` is a case-insensitive substring of the key or label. */
+export interface SessionListQuery {
+  agentId?: string;
+  limit?: number;
+  offset?: number;
+  updatedSinceMs?: number;
+  search?: string;
+}
+
 export interface SessionStore {
   /** The session, created (with a new session id) when the key is new. */
   ensure(key: string, agentId: string): SessionMeta;
@@ -42,7 +51,9 @@ export interface SessionStore {
   /** How many sessions there are (of one agent). */
   count(agentId?: string): number;
   /** Newest first; `updatedSinceMs` keeps sessions active at or after that time. */
-  list(options?: { agentId?: string; limit?: number; updatedSinceMs?: number }): SessionMeta[];
+  list(options?: SessionListQuery): SessionMeta[];
+  /** How many sessions match the query's filters (its `limit` and `offset` ignored). */
+  countMatching(options?: SessionListQuery): number;
   /** Appends in one transaction (a run's turn never half-lands) and bumps `updatedAtMs`. */
   append(key: string, entries: readonly NewTranscriptEntry[]): void;
   addUsage(key: string, usage: Usage): void;

@@ -8,7 +8,7 @@ import { ErrorCodes } from "../../../protocol/errors.ts";
 import type { AgentFinal, agentMethods } from "../../../protocol/methods/agent.ts";
 import type { Outcome } from "../../core/idempotency.ts";
 import { RUN_INTERRUPTED, type AgentRunResult } from "../../agent/runner-types.ts";
-import { mainSessionKey, normalizeSessionKey, SessionKeyError } from "../../agent/sessions/session-key.ts";
+import { MAIN_KEY, mainSessionKey, normalizeSessionKey, SessionKeyError } from "../../agent/sessions/session-key.ts";
 import { agentById } from "../../agent/agents.ts";
 import type { HandlersOf, MethodContext } from "../rpc/dispatcher.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
@@ -101,5 +101,15 @@ export const agentHandlers: HandlersOf<typeof agentMethods> = {
     const agent = agentFor(ctx, params.agentId ?? fromKey);
     const { name, emoji, avatar } = agent.identity;
     return { agentId: agent.id, ...(name ?? agent.name ? { name: name ?? agent.name } : {}), ...(emoji ? { emoji } : {}), ...(avatar ? { avatar } : {}) };
+  },
+
+  // The control UI's agent picker. Sessions are always per sender in this build.
+  "agents.list": (_params, { services }) => {
+    const settings = services.agent.settings();
+    const agents = settings.agents.map(({ id, name, identity }) => {
+      const shown = Object.fromEntries(Object.entries(identity).filter(([, value]) => value !== undefined));
+      return { id, ...(name ? { name } : {}), ...(Object.keys(shown).length > 0 ? { identity: shown } : {}) };
+    });
+    return { defaultId: settings.defaultAgentId, mainKey: MAIN_KEY, scope: "per-sender" as const, agents };
   },
 };

@@ -60,14 +60,17 @@ const cleared = (value: string | null | undefined) => (value === undefined ? und
 
 const list: MethodHandler<"sessions.list"> = (params, { services }) => {
   const now = services.now();
-  const sessions = services.sessions
-    .list({
-      agentId: params.agentId?.trim().toLowerCase(),
-      limit: params.limit ?? SESSIONS_LIST_DEFAULT_LIMIT,
-      updatedSinceMs: params.activeMinutes !== undefined ? now - params.activeMinutes * 60_000 : undefined,
-    })
-    .map(sessionRow);
-  return { ts: now, count: sessions.length, sessions };
+  const query = {
+    agentId: params.agentId?.trim().toLowerCase(),
+    updatedSinceMs: params.activeMinutes !== undefined ? now - params.activeMinutes * 60_000 : undefined,
+    search: params.search,
+  };
+  const offset = params.offset ?? 0;
+  const sessions = services.sessions.list({ ...query, limit: params.limit ?? SESSIONS_LIST_DEFAULT_LIMIT, offset }).map(sessionRow);
+  // A pager needs the total; counting 10,000 rows in SQLite takes a few ms.
+  const total = services.sessions.countMatching(query);
+  const hasMore = offset + sessions.length < total;
+  return { ts: now, count: sessions.length, sessions, total, hasMore, ...(hasMore ? { nextOffset: offset + sessions.length } : {}) };
 };
 
 function previewFor(services: GatewayServices, requested: string, limit: number, maxChars: number): SessionPreview {

@@ -1,5 +1,5 @@
 /**
- * `web.login.start` and `web.login.wait`: WhatsApp linking over RPC, on the gateway's one
+ * `web.login.start`, `web.login.wait` and `web.login.cancel`: WhatsApp linking over RPC, on the gateway's one
  * login state machine (`src/channels/whatsapp/login.ts`), so the CLI, the Control UI and the
  * macOS app see the same QR rotation, pairing code and outcome. Answers carry the reference's
  * fields (`connected`, `message`, `qrDataUrl`, `sessionKey`) beside the raw `qr`, the `code`
@@ -12,6 +12,7 @@ import { pairingPhoneDigits } from "../../channels/whatsapp/login-phone.ts";
 import { qrDataUrl } from "../../channels/whatsapp/login-qr-image.ts";
 import type { WhatsAppLoginSnapshot } from "../../channels/whatsapp/login-types.ts";
 import type { HandlersOf } from "../rpc/dispatcher.ts";
+import type { GatewayServices } from "../services.ts";
 import { RpcError } from "../rpc/rpc-error.ts";
 
 const CHANNEL = "whatsapp";
@@ -105,13 +106,7 @@ export const webLoginHandlers: HandlersOf<typeof webLoginMethods> = {
 
   "web.login.wait": async (params, { services }) => {
     checkChannel(params.channel);
-    const service = services.whatsappLogin;
-    const accountId = params.accountId ?? (params.sessionKey === undefined ? service.defaultAccountId() : undefined);
-    const login = service.find({ sessionKey: params.sessionKey, accountId });
-    if (!login) {
-      const which = params.sessionKey !== undefined ? `session ${params.sessionKey}` : `WhatsApp account ${accountId}`;
-      throw new RpcError(ErrorCodes.INVALID_REQUEST, `no login found for ${which} (it ended more than 10 minutes ago, or none was started): start one with web.login.start`);
-    }
+    const login = findLogin(services.whatsappLogin, params);
     const seen = login.snapshot();
     const timeoutMs = params.timeoutMs ?? DEFAULT_ANSWER_WAIT_MS;
     let until: (s: WhatsAppLoginSnapshot) => boolean;
@@ -127,4 +122,21 @@ export const webLoginHandlers: HandlersOf<typeof webLoginMethods> = {
     }
     return resultOf(await login.waitFor(until, timeoutMs));
   },
+
+  "web.login.cancel": async (params, { services }) => {
+    checkChannel(params.channel);
+    const login = findLogin(services.whatsappLogin, params);
+    return resultOf(login.ended ? login.snapshot() : await login.cancel("stopped by the user; nothing was linked"));
+  },
 };
+
+/** The attempt a session key names, else the account's latest; a clear error when there is none. */
+function findLogin(service: GatewayServices["whatsappLogin"], params: { accountId?: string; sessionKey?: string }) {
+  const accountId = params.accountId ?? (params.sessionKey === undefined ? service.defaultAccountId() : undefined);
+  const login = service.find({ sessionKey: params.sessionKey, accountId });
+  if (!login) {
+    const which = params.sessionKey !== undefined ? `session ${params.sessionKey}` : `WhatsApp account ${accountId}`;
+    throw new RpcError(ErrorCodes.INVALID_REQUEST, `no login found for ${which} (it ended more than 10 minutes ago, or none was started): start one with web.login.start`);
+  }
+  return login;
+}
