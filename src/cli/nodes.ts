@@ -1,6 +1,6 @@
 /**
  * `openclaw nodes …`: list, describe and invoke nodes, and answer node pairing requests
- * (protocol.md §6 Nodes). Pairing tokens are secrets: only `--json` passes them through.
+ * (protocol.md §6 Nodes). Pairing tokens are secrets: the gateway sends one only with its approval, and only `--json` passes it through.
  */
 import { defineCommand } from "citty";
 import type { NodeInfo } from "../../protocol/methods/nodes.ts";

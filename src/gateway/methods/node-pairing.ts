@@ -31,7 +31,11 @@ const verify: MethodHandler<"node.pair.verify"> = ({ nodeId, token }, { services
 
 export const nodePairingMethods: NodePairingMethods = {
   "node.pair.request": (params, { services }) => services.nodePairing.request(params),
-  "node.pair.list": (_params, { services }) => services.nodePairing.list(),
+  // A node's token is handed over once, by `node.pair.approve`; listing never sends it again.
+  "node.pair.list": (_params, { services }) => {
+    const { pending, paired } = services.nodePairing.list();
+    return { pending, paired: paired.map(({ token: _token, ...node }) => node) };
+  },
   "node.pair.approve": approve,
   "node.pair.reject": reject,
   "node.pair.verify": verify,
