@@ -44,7 +44,9 @@ describe("writes", () => {
     const snap = (await client.rpc("config.get")).payload;
     const next = { ...snap.config, logging: { level: "debug" } };
     expect((await client.rpc("config.set", { raw: JSON.stringify(next) })).error.message).toBe("config base hash required; re-run config.get and retry");
-    expect((await client.rpc("config.set", { raw: JSON.stringify(next), baseHash: "0".repeat(64) })).error.message).toContain("base hash mismatch");
+    const conflict = (await client.rpc("config.set", { raw: JSON.stringify(next), baseHash: "0".repeat(64) })).error;
+    expect(conflict.message).toContain("base hash mismatch");
+    expect(conflict.details).toEqual({ reason: "base-hash-mismatch" });
     const res = await client.rpc("config.set", { raw: JSON.stringify(next), baseHash: snap.hash });
     expect(res.payload).toMatchObject({ ok: true, path, config: { logging: { level: "debug" }, gateway: { auth: { token: "__OPENCLAW_REDACTED__" } } } });
     const written = JSON.parse(await readFile(path, "utf8"));

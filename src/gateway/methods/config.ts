@@ -84,7 +84,7 @@ async function write(kind: WriteKind, params: ConfigWriteParams, services: Gatew
       },
     });
   } catch (error) {
-    if (error instanceof ConfigConflictError) throw new RpcError(ErrorCodes.INVALID_REQUEST, CONFLICT_MESSAGES[error.reason]);
+    if (error instanceof ConfigConflictError) throw new RpcError(ErrorCodes.INVALID_REQUEST, CONFLICT_MESSAGES[error.reason], { reason: error.reason });
     if (error instanceof ConfigError) throw new RpcError(ErrorCodes.INVALID_REQUEST, "invalid config", { issues: error.problems });
     throw error;
   }
