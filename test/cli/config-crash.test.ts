@@ -97,7 +97,7 @@ async function hammer({ gw, stateDir, round, point }: { gw: GatewayProcess; stat
         const raw = JSON.stringify({ ...snap.payload.config, meta: { writer: write.tag } });
         const res = await answerOrClose(client, client.request("config.set", { raw, baseHash: write.baseHash }));
         if (!res) return;
-        if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT });
+        if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT, details: { reason: "base-hash-mismatch" } });
         write.acked = res.ok;
         if (res.ok && ++acked >= killAfter && point === "ack") kill();
       }

@@ -43,7 +43,7 @@ async function sendAll(writers: TestClient[], base: Record<string, unknown>, wri
 /** The one acknowledged write among `responses`; every other one must be the conflict error. */
 function theOneAcknowledged(responses: Frame[], writes: Write[]): Write {
   const ok = responses.flatMap((res, i) => (res.ok ? [writes[i]!] : []));
-  for (const res of responses) if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT });
+  for (const res of responses) if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT, details: { reason: "base-hash-mismatch" } });
   expect(ok.length).toBe(1);
   return ok[0]!;
 }
@@ -121,7 +121,7 @@ describe("concurrent config writes", () => {
       expect(file.logging).toEqual({ level });
       const acknowledged = responses.filter((res) => res.ok);
       expect(acknowledged.length).toBeLessThanOrEqual(1);
-      for (const res of responses) if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT });
+      for (const res of responses) if (!res.ok) expect(res.error).toEqual({ code: "INVALID_REQUEST", message: CONFLICT, details: { reason: "base-hash-mismatch" } });
       if (acknowledged.length === 1) expect(file.meta.writer).toBe(acknowledged[0]!.payload.config.meta.writer);
       for (const client of writers) client.close();
     }
