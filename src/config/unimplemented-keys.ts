@@ -50,7 +50,7 @@ const WHATSAPP_KEYS = [
   "textChunkLimit", "sendReadReceipts", "mediaMaxMb", "maxMessagesPerMinute", "fetchLatestVersion", "selfChatMode",
 ] as const;
 const WHATSAPP_UNREAD = "this WhatsApp key is not implemented yet";
-const NO_CONTROL_UI = "the control UI is not served yet";
+const NO_CONTROL_UI_ROOT = "the control UI is served from the built-in bundle; serving it from a directory is not supported yet";
 const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.remote.url directly";
 
 /**
@@ -60,10 +60,8 @@ const NO_SSH = "SSH tunnels are not supported yet; clients connect to gateway.re
 export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "gateway.auth.allowTailscale", reason: "Tailscale identity auth is not supported yet", matters: isTrue },
   { path: "gateway.auth.trustedProxy", reason: "trusted-proxy auth is not supported yet" },
-  { path: "gateway.controlUi.enabled", reason: NO_CONTROL_UI, matters: isTrue },
-  { path: "gateway.controlUi.basePath", reason: NO_CONTROL_UI },
-  { path: "gateway.controlUi.root", reason: NO_CONTROL_UI },
-  { path: "gateway.controlUi.allowInsecureAuth", reason: `${NO_CONTROL_UI}; device auth is always required`, matters: isTrue },
+  { path: "gateway.controlUi.root", reason: NO_CONTROL_UI_ROOT },
+  { path: "gateway.controlUi.allowInsecureAuth", reason: "device auth is always required", matters: isTrue },
   { path: "gateway.controlUi.dangerouslyDisableDeviceAuth", reason: "device auth is always required", matters: isTrue },
   { path: "gateway.remote.transport", reason: NO_SSH, matters: (value) => value === "ssh" },
   { path: "gateway.remote.sshTarget", reason: NO_SSH },
@@ -105,7 +103,7 @@ export const UNIMPLEMENTED_KEYS: readonly UnimplementedKey[] = [
   { path: "audio", reason: "audio transcription is not implemented yet" },
   { path: "talk", reason: "talk mode is not implemented yet" },
   { path: "skills", reason: "skills are not implemented yet" },
-  { path: "ui", reason: NO_CONTROL_UI },
+  { path: "ui", reason: "the control UI does not read ui.* settings yet" },
   { path: "plugins", reason: "plugins are not supported yet" },
   { path: "discovery", reason: "LAN discovery is not implemented yet" },
   { path: "browser", reason: "browser control is not implemented yet", matters: turnedOn },

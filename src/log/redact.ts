@@ -5,10 +5,10 @@
  */
 
 const MASK = "***";
-const SECRET_KEY = /^(token|password|secret|apikey|api_key|authorization|devicetoken|bottoken|privatekey|privatekeypem|accesstoken|refreshtoken|cookie)$/i;
+const SECRET_KEY = /^(token|password|secret|apikey|api_key|authorization|devicetoken|bootstraptoken|bottoken|privatekey|privatekeypem|accesstoken|refreshtoken|cookie)$/i;
 const PATTERNS: readonly [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${MASK}`],
-  [/([?#&;](?:token|password|access_token|key|secret)=)[^&\s#"']+/gi, `$1${MASK}`],
+  [/([?#&;](?:token|password|access_token|key|secret|bootstrap)=)[^&\s#"']+/gi, `$1${MASK}`],
   [/\b(\d{6,12}):[A-Za-z0-9_-]{30,}\b/g, `$1:${MASK}`], // Telegram bot tokens
 ];
 

@@ -10,6 +10,8 @@ import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(new URL("../..", import.meta.url).pathname);
 const transpiler = new Bun.Transpiler({ loader: "ts", trimUnusedImports: false });
+// The control UI's pages are TSX, which the "ts" loader cannot parse.
+const tsxTranspiler = new Bun.Transpiler({ loader: "tsx", trimUnusedImports: false });
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
@@ -23,13 +25,13 @@ function sourceFiles(dir: string): string[] {
  * are erased), so those are made value imports first; `import("…")` in type positions is
  * picked up separately.
  */
-function importsOf(source: string): string[] {
+function importsOf(source: string, tsx = false): string[] {
   const valueOnly = source
     .replace(/^#!.*/, "") // the scanner does not take a shebang line
     .replace(/\b(import|export)\s+type\b(?=\s*[{*])/g, "$1")
     .replace(/\bimport\s+type\s+(?=[\w$]+\s+from\b)/g, "import ")
     .replace(/([{,]\s*)type\s+(?=[\w$])/g, "$1");
-  const found = new Set(transpiler.scanImports(valueOnly).map((entry) => entry.path));
+  const found = new Set((tsx ? tsxTranspiler : transpiler).scanImports(valueOnly).map((entry) => entry.path));
   for (const match of source.matchAll(/\bimport\(\s*(["'])([^"']+)\1\s*\)/g)) found.add(match[2]!);
   return [...found];
 }
@@ -43,7 +45,7 @@ function target(file: string, specifier: string): string | null {
 function violations(files: string[], forbidden: (file: string, target: string) => boolean): string[] {
   const found: string[] = [];
   for (const file of files) {
-    for (const specifier of importsOf(readFileSync(join(ROOT, file), "utf8"))) {
+    for (const specifier of importsOf(readFileSync(join(ROOT, file), "utf8"), file.endsWith(".tsx"))) {
       const to = target(file, specifier);
       if (to !== null && forbidden(file, to)) found.push(`${file} imports ${specifier}`);
     }

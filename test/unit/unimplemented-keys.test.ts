@@ -80,10 +80,8 @@ describe("unimplementedKeys", () => {
     expect(unimplementedKeys(REFERENCE as OpenClawConfig)).toEqual([
       "gateway.auth.allowTailscale (Tailscale identity auth is not supported yet)",
       "gateway.auth.trustedProxy (trusted-proxy auth is not supported yet)",
-      "gateway.controlUi.enabled (the control UI is not served yet)",
-      "gateway.controlUi.basePath (the control UI is not served yet)",
-      "gateway.controlUi.root (the control UI is not served yet)",
-      "gateway.controlUi.allowInsecureAuth (the control UI is not served yet; device auth is always required)",
+      "gateway.controlUi.root (the control UI is served from the built-in bundle; serving it from a directory is not supported yet)",
+      "gateway.controlUi.allowInsecureAuth (device auth is always required)",
       "gateway.controlUi.dangerouslyDisableDeviceAuth (device auth is always required)",
       "gateway.remote.transport (SSH tunnels are not supported yet; clients connect to gateway.remote.url directly)",
       "gateway.remote.sshTarget (SSH tunnels are not supported yet; clients connect to gateway.remote.url directly)",

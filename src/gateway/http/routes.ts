@@ -4,6 +4,7 @@
  */
 import type { OpenClawConfig } from "../../../protocol/config-schema.ts";
 import { telegramWebhookRoutes } from "../../channels/telegram/webhook.ts";
+import { controlUiRoutes } from "./control-ui/routes.ts";
 import { hookRoutes } from "./hooks.ts";
 import { DEFAULT_HOOKS_PATH, hooksSettings } from "./hooks/settings.ts";
 import { metricsRoutes } from "./metrics-route.ts";
@@ -25,5 +26,7 @@ export function gatewayRoutesFor(config: Readonly<OpenClawConfig>): readonly Htt
   const routes = [...hookRoutes(taken ? DEFAULT_HOOKS_PATH : wanted), ...fixedRoutes];
   // Telegram webhooks (no bearer: the secret header authenticates); a path another route has is left to it.
   const webhooks = telegramWebhookRoutes(config).filter((hook) => !routes.some((route) => route.path === hook.path));
-  return [...routes, ...webhooks];
+  // The control UI last: a base path another route already has is left to that route.
+  const ui = controlUiRoutes(config).filter((page) => ![...routes, ...webhooks].some((route) => route.path === page.path));
+  return [...routes, ...webhooks, ...ui];
 }

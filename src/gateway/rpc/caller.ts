@@ -8,7 +8,7 @@ import type { ErrorShape } from "../../../protocol/frames.ts";
 import type { ClientInfo } from "../../../protocol/handshake.ts";
 import type { Role } from "../../../protocol/scopes.ts";
 
-export type AuthMethod = "token" | "password" | "device-token" | "none";
+export type AuthMethod = "token" | "password" | "device-token" | "bootstrap-token" | "none";
 
 /** What a successful `connect` (or an HTTP bearer check) established. */
 export interface Session {

@@ -1,0 +1,2 @@
+/** Bun bundles CSS imported from a page module; TypeScript only needs to know such imports exist. */
+declare module "*.css";
