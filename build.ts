@@ -4,29 +4,32 @@
  *
  *   bun build.ts                    dist/openclaw for this machine
  *   bun build.ts --target <t>       dist/openclaw-<t> for one target (repeatable; "bun-" prefix optional)
- *   bun build.ts --all              dist/openclaw-<t> for every release target
+ *   bun build.ts --all              the whole release (= bun run release): dist/release/<version>/ with
+ *                                   every target, archives, SHA256SUMS, manifest.json, packages
  *   --skip-gen                      do not run protocol generation
  *   --skip-gateway-smoke            only check `--version` (CI runs test/binary/binary-smoke.ts itself)
  *
- * Equivalent CLI: bun build --compile --bytecode --splitting --format=esm --minify --no-compile-autoload-dotenv
+ * The compile itself (and the version facts it bakes in) is scripts/release/compile.ts.
+ * Equivalent CLI: bun build --compile --splitting --format=esm --minify --no-compile-autoload-dotenv
  *                 --no-compile-autoload-bunfig src/main.ts --outfile dist/openclaw
  *
- * `--bytecode` without `--format=esm` writes a broken binary and still exits 0, so every binary
+ * A broken compile can still exit 0 (`--bytecode` without `--format=esm` did), so every binary
  * that can run here is run: `--version` must print the package.json version, then (unless
  * --skip-gateway-smoke) test/binary/binary-smoke.ts starts and stops a real gateway.
  * Cross targets download their bun runtime from the npm registry once (cached in
  * ~/.bun/install/cache).
  */
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import pkg from "./package.json" with { type: "json" };
+import { RELEASE_TARGETS } from "./scripts/release/manifest-types.ts";
+import { buildDate, compileBinary, gitCommit } from "./scripts/release/compile.ts";
 import { checkVersion, smokeBinary } from "./test/binary/binary-smoke.ts";
 
 const ROOT = import.meta.dir;
-const ENTRY = join(ROOT, "src", "main.ts");
 const DIST = join(ROOT, "dist");
 
-const TARGETS = ["bun-linux-x64", "bun-linux-arm64", "bun-darwin-x64", "bun-darwin-arm64", "bun-windows-x64"] as const;
+const TARGETS = RELEASE_TARGETS.map((t) => `bun-${t}` as const);
 type Target = Bun.Build.CompileTarget;
 
 class BuildError extends Error {}
@@ -39,13 +42,11 @@ function usage(): never {
 
 function parseArgs(argv: string[]) {
   const targets: Target[] = [];
-  let all = false;
   let skipGen = false;
   let gatewaySmoke = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === "--all") all = true;
-    else if (arg === "--skip-gen") skipGen = true;
+    if (arg === "--skip-gen") skipGen = true;
     else if (arg === "--skip-gateway-smoke") gatewaySmoke = false;
     else if (arg === "--help" || arg === "-h") usage();
     else if (arg === "--target" || arg.startsWith("--target=")) {
@@ -56,7 +57,6 @@ function parseArgs(argv: string[]) {
       targets.push(t);
     } else throw new BuildError(`unknown argument ${arg} (see --help)`);
   }
-  if (all) targets.push(...TARGETS.filter((t) => !targets.includes(t)));
   return { targets, skipGen, gatewaySmoke };
 }
 
@@ -71,53 +71,43 @@ async function run(cmd: string[]): Promise<void> {
   if (code !== 0) throw new BuildError(`\`${cmd.slice(1).join(" ")}\` failed with exit code ${code}`);
 }
 
-function formatMessage(m: unknown): string {
-  if (m && typeof m === "object" && "message" in m) {
-    const { message, position } = m as { message: string; position?: { file: string; line: number; column: number } | null };
-    return position ? `${position.file}:${position.line}:${position.column}: ${message}` : message;
-  }
-  return String(m);
-}
-
 async function compile(target: Target | null, outfile: string): Promise<number> {
-  rmSync(outfile, { force: true }); // a stale binary must never pass the smoke test
   const t0 = performance.now();
-  let result: Bun.BuildOutput;
-  try {
-    result = await Bun.build({
-      entrypoints: [ENTRY],
-      target: "bun",
-      format: "esm",
-      bytecode: true,
-      // Lazily imported packages (grammY, Baileys, the model clients) become chunks loaded on first
-      // use instead of part of the start-up bundle: about 4 MB less idle RSS.
-      splitting: true,
-      minify: true,
-      compile: {
-        ...(target ? { target } : {}),
-        outfile,
-        autoloadDotenv: false,
-        autoloadBunfig: false,
-      },
-    });
-  } catch (error) {
-    const details = error instanceof AggregateError ? error.errors.map(formatMessage).join("\n") : String(error);
-    throw new BuildError(`compiling ${target ?? hostTarget} failed:\n${details}`);
-  }
-  if (!result.success) throw new BuildError(`compiling ${target ?? hostTarget} failed:\n${result.logs.map(formatMessage).join("\n")}`);
-  for (const message of result.logs) console.warn(formatMessage(message));
-  let size: number;
-  try {
-    size = statSync(outfile).size;
-  } catch {
-    throw new BuildError(`compiling ${target ?? hostTarget} reported success but wrote no ${outfile}`);
-  }
+  const name = (target ?? hostTarget).replace(/^bun-/, "");
+  const info = { version: pkg.version, commit: gitCommit(), date: buildDate(), target: name };
+  const size = await compileBinary({ bunTarget: target, outfile, info }).catch((e) => {
+    throw new BuildError(e instanceof Error ? e.message : String(e));
+  });
   console.log(`  ${target ?? `${hostTarget} (host)`} -> ${outfile.slice(ROOT.length + 1)}  ${mb(size)}  [${secs(performance.now() - t0)}]`);
+  if (name.startsWith("darwin-")) {
+    // Bun's cross-compiled darwin signature is broken (scripts/release/README.md): re-sign ad hoc, verify.
+    const { signAdHoc } = await import("./scripts/release/macho/sign.ts");
+    const { verifyMachO } = await import("./scripts/release/macho/verify.ts");
+    let signed: Uint8Array;
+    let report: { pages: number };
+    try {
+      signed = signAdHoc(await Bun.file(outfile).bytes(), "openclaw");
+      report = verifyMachO(signed, "openclaw");
+    } catch (e) {
+      rmSync(outfile, { force: true }); // an unverified darwin binary must not be left to ship
+      throw new BuildError(`signing ${outfile.slice(ROOT.length + 1)} failed: ${e instanceof Error ? e.message : e}`);
+    }
+    await Bun.write(outfile, signed);
+    console.log(`    ad-hoc signed, ${report.pages} page hashes verified`);
+  }
   return size;
 }
 
 async function main(): Promise<void> {
-  const { targets, skipGen, gatewaySmoke } = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes("--all")) {
+    // One command for every artefact: the release script, with the remaining flags passed on.
+    const rest = argv.filter((a) => a !== "--all" && a !== "--skip-gateway-smoke");
+    const code = await Bun.spawn([process.execPath, join(ROOT, "scripts", "release", "release.ts"), ...rest], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] }).exited;
+    if (code !== 0) process.exit(code);
+    return;
+  }
+  const { targets, skipGen, gatewaySmoke } = parseArgs(argv);
   const started = performance.now();
 
   if (!skipGen) {

@@ -5,6 +5,7 @@ import { CliError } from "./cli-error.ts";
 import { helpCommand, resolveCommandPath } from "./command-path.ts";
 import { exitCode } from "./exit-code.ts";
 import { extractGlobalFlags, setGlobalFlags } from "./global-flags.ts";
+import { versionOutput } from "./version.ts";
 
 const main = defineCommand({
   meta: { name: "openclaw", version: VERSION, description: "OpenClaw Gateway and CLI" },
@@ -28,6 +29,8 @@ const main = defineCommand({
     agent: () => import("./agent.ts").then((m) => m.default),
     message: () => import("./message.ts").then((m) => m.default),
     channels: () => import("./channels.ts").then((m) => m.default),
+    dashboard: () => import("./dashboard.ts").then((m) => m.default),
+    update: () => import("./update.ts").then((m) => m.default),
   },
 });
 
@@ -40,8 +43,9 @@ function write(stream: NodeJS.WriteStream, text: string): void {
 export async function runCli(argv: string[]): Promise<number> {
   const { flags, rest } = extractGlobalFlags(argv);
   setGlobalFlags(flags);
-  if (rest.length === 1 && (rest[0] === "--version" || rest[0] === "-v")) {
-    process.stdout.write(`${VERSION}\n`);
+  const version = versionOutput(rest);
+  if (version !== null) {
+    process.stdout.write(version);
     return 0;
   }
   if (rest.includes("--help") || rest.includes("-h") || rest.length === 0) {

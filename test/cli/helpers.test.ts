@@ -19,7 +19,10 @@ afterAll(async () => {
 describe("openclaw basics", () => {
   test("--version prints the version", async () => {
     const result = await runCli(["--version"], { home: await home() });
-    expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: "" });
+    // From source: no commit/date/target compiled in (a release binary: test/release/release-build.test.ts).
+    expect(result).toEqual({ code: 0, stdout: `openclaw ${VERSION} (source)\n`, stderr: "" });
+    const json = await runCli(["--version", "--json"], { home: await home() });
+    expect(JSON.parse(json.stdout)).toEqual({ version: VERSION, commit: "unknown", date: "unknown", target: "source" });
   });
 
   for (const args of [["--help"], ["gateway", "--help"], ["gateway", "call", "--help"], ["gateway", "health", "--help"], ["gateway", "status", "--help"], ["health", "--help"], ["status", "--help"], ["gateway", "run", "--help"]]) {
