@@ -5,14 +5,14 @@
  *
  * Writes `<out>/<version>/`: `bin/openclaw-<target>[.exe]`, one archive per target
  * (`openclaw-<version>-<target>.tar.gz|.zip`), `packages/` (when scripts/release/packages/ exists),
- * `SHA256SUMS` and `manifest.json`; then `<out>/latest`. Layout: /tmp/brief/release-contract.md,
- * summarised in scripts/release/README.md.
+ * `SHA256SUMS` and `manifest.json`; then the installers (`<out>/install.sh`, `<out>/install.ps1`,
+ * where the one-liners fetch them) and `<out>/latest`. Layout: scripts/release/README.md.
  *
  * Each target builds in its own process (build-target.ts), a few at a time. darwin binaries are
  * re-signed ad hoc and verified (the release fails if verification fails); binaries this machine
  * can run answer `--version --json` with exactly the build facts compiled in.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseReleaseArgs, USAGE, UsageError, type ReleaseArgs } from "./args.ts";
 import type { BuildTargetRequest } from "./build-target.ts";
@@ -103,6 +103,8 @@ export async function release(args: ReleaseArgs, log: (line: string) => void = c
 
   writeFileSync(join(dir, "SHA256SUMS"), manifest.artefacts.map(sumsLine).join(""));
   writeFileSync(join(dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  // The one-liners fetch the installers from the base URL, next to `latest`.
+  for (const installer of ["install.sh", "install.ps1"]) copyFileSync(join(ROOT, installer), join(args.out, installer));
   writeFileSync(join(args.out, "latest"), `${args.version}\n`);
   log(`release OK: ${dir} (${manifest.artefacts.length} artefacts) in ${secs(performance.now() - started)}`);
   return manifest;

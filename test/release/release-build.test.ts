@@ -42,6 +42,8 @@ describe("release layout", () => {
   test("latest, manifest, SHA256SUMS and one archive per target", async () => {
     const { out, dir, manifest } = await release();
     expect(readFileSync(join(out, "latest"), "utf8")).toBe(`${VERSION}\n`);
+    // The one-liners fetch the installers from the base URL itself.
+    for (const installer of ["install.sh", "install.ps1"]) expect(readFileSync(join(out, installer), "utf8")).toBe(readFileSync(join(import.meta.dir, "..", "..", installer), "utf8"));
     expect(manifest).toMatchObject({ schema: 1, name: "openclaw", version: VERSION });
     // HEAD may have moved on since the build (commits land while tests run): the commit must exist.
     const inGit = Bun.spawnSync(["git", "rev-parse", "--git-dir"], { cwd: import.meta.dir, stdout: "ignore", stderr: "ignore" }).exitCode === 0;
