@@ -1,5 +1,5 @@
 /** Command line of `bun scripts/release/release.ts` (see release.ts for the meaning). */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import pkg from "../../package.json" with { type: "json" };
 import { ROOT } from "./compile.ts";
 import { RELEASE_TARGETS, type ReleaseTarget } from "./manifest-types.ts";
@@ -44,7 +44,8 @@ export function parseReleaseArgs(argv: string[]): ReleaseArgs | "help" {
     if (name === "--help" || name === "-h") return "help";
     else if (name === "--skip-gen") args.skipGen = true;
     else if (name === "--skip-packages") args.skipPackages = true;
-    else if (name === "--out") args.out = value();
+    // Absolute: the packagers run tools (npm pack) in other working directories.
+    else if (name === "--out") args.out = resolve(value());
     else if (name === "--version") {
       args.version = value();
       if (!VERSION_RE.test(args.version)) throw new UsageError(`--version ${JSON.stringify(args.version)} is not a version like 1.2.3 or 1.2.3-rc.1`);
