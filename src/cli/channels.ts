@@ -9,10 +9,9 @@ import { defineCommand } from "citty";
 import type { ChannelsLogoutResult, ChannelsStatusResult } from "../../protocol/methods/channels.ts";
 import type { Static } from "../../protocol/schema-builder.ts";
 import { channelLabel } from "../channels/channel-status.ts";
-import { loadOptions } from "../config/load.ts";
-import { ConfigError } from "../config/read-config.ts";
 import { loginWhatsApp, whatsappLoginArgs } from "./channels-login-whatsapp.ts";
-import { CliError, EXIT_CONFIG } from "./cli-error.ts";
+import { CliError } from "./cli-error.ts";
+import { loadCliOptions } from "./cli-options.ts";
 import { commandHint, flagsProfile } from "./command-hint.ts";
 import { connectionArgs } from "./gateway-target.ts";
 import { globalFlags } from "./global-flags.ts";
@@ -126,13 +125,7 @@ const logoutCommand = rpcCommand({
 
 /** What `channels login telegram` finds in the config: the token is the login. */
 async function telegramLogin(accountId: string): Promise<string> {
-  let options;
-  try {
-    options = await loadOptions({ flags: globalFlags() });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, EXIT_CONFIG);
-    throw error;
-  }
+  const options = await loadCliOptions();
   const setting = accountId === "default" ? "channels.telegram.botToken (or TELEGRAM_BOT_TOKEN)" : `channels.telegram.accounts.${accountId}.botToken`;
   const intro = "Telegram has nothing to scan: the bot token from @BotFather is the login.";
   // Loaded here only: status and logout need none of the channel code.

@@ -10,12 +10,11 @@ import { defineCommand } from "citty";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadOptions, type Options } from "../config/load.ts";
-import { ConfigError } from "../config/read-config.ts";
+import type { Options } from "../config/load.ts";
 import { BOOTSTRAP_CODE_TTL_MS, mintBootstrapCode } from "../gateway/auth/bootstrap-code.ts";
 import { controlUiSettings } from "../gateway/http/control-ui/settings.ts";
 import { CliError, EXIT_CONFIG } from "./cli-error.ts";
-import { globalFlags } from "./global-flags.ts";
+import { loadCliOptions } from "./cli-options.ts";
 
 export interface DashboardLink {
   url: string;
@@ -84,13 +83,7 @@ export default defineCommand({
     json: { type: "boolean", description: "Print machine-readable JSON", default: false },
   },
   async run({ args }) {
-    let options;
-    try {
-      options = await loadOptions({ flags: globalFlags() });
-    } catch (error) {
-      if (error instanceof ConfigError) throw new CliError(error.message, EXIT_CONFIG);
-      throw error;
-    }
+    const options = await loadCliOptions();
     const link = dashboardLink(options, Date.now());
     if (args.json) process.stdout.write(`${JSON.stringify(link, null, 2)}\n`);
     else {

@@ -3,12 +3,11 @@
  * environment, then the config. Secrets from env/config are only sent to the configured
  * gateway or a loopback one, never to an arbitrary `--url`.
  */
-import { loadOptions } from "../config/load.ts";
 import { envValue } from "../config/paths.ts";
-import { ConfigError } from "../config/read-config.ts";
 import { DeviceIdentity } from "../client/device-identity.ts";
 import { ClientError, GatewayClient, type ClientOptions } from "../client/gateway-client.ts";
-import { CliError, EXIT_CONFIG } from "./cli-error.ts";
+import { CliError } from "./cli-error.ts";
+import { loadCliOptions } from "./cli-options.ts";
 import { commandHint, flagsProfile } from "./command-hint.ts";
 import { globalFlags } from "./global-flags.ts";
 
@@ -38,13 +37,7 @@ function isLoopbackUrl(url: string): boolean {
 }
 
 export async function resolveClientOptions(flags: ConnectionFlags, scopes: string[]): Promise<ClientOptions> {
-  let options;
-  try {
-    options = await loadOptions({ flags: globalFlags() });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(error.message, EXIT_CONFIG);
-    throw error;
-  }
+  const options = await loadCliOptions();
   const gateway = options.config.gateway ?? {};
   const remote = gateway.mode === "remote" ? gateway.remote : undefined;
   const configuredUrl = remote?.url ?? `ws://127.0.0.1:${options.port}`;
