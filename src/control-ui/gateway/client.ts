@@ -202,7 +202,8 @@ export class GatewayClient {
     if (frame?.type === "res") return this.onResponse(frame);
     if (frame?.type !== "event" || typeof frame.event !== "string") return;
     if (typeof frame.seq === "number") {
-      if (this.lastSeq > 0 && frame.seq !== this.lastSeq + 1) this.emit(RESYNC_EVENT, { reason: "gap", expected: this.lastSeq + 1, received: frame.seq });
+      // Each connection counts from 1 (protocol.md), so a first event numbered above 1 is a gap too.
+      if (frame.seq !== this.lastSeq + 1) this.emit(RESYNC_EVENT, { reason: "gap", expected: this.lastSeq + 1, received: frame.seq });
       this.lastSeq = frame.seq;
     }
     if (frame.event === "shutdown") this.setState({ error: "The gateway is restarting; reconnecting by itself." });
