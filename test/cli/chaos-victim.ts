@@ -20,26 +20,48 @@ export function random(seed: number): () => number {
   };
 }
 
+/** Which gateway process (0, 1, …) made a model request: the gateway sends it as a provider header. */
+export const CHAOS_PROCESS_ENV = "OPENCLAW_TEST_CHAOS_PROCESS";
+const CHAOS_PROCESS_HEADER = "x-chaos-process";
+
+/**
+ * `config` with the fake provider sending the process number on every model request (through the
+ * config's `${ENV}` substitution). Arrival times cannot tell processes apart: a request the killed
+ * gateway sent just before its end can reach the fake after the kill.
+ */
+export function withProcessHeader(config: Record<string, any>): Record<string, unknown> {
+  const copy = structuredClone(config);
+  copy.models.providers.fake.headers = { ...copy.models.providers.fake.headers, [CHAOS_PROCESS_HEADER]: `\${${CHAOS_PROCESS_ENV}}` };
+  return copy;
+}
+
+export const processOf = (request: { headers: Record<string, string> }): string => request.headers[CHAOS_PROCESS_HEADER] ?? "unknown";
+
 /** A gateway that is killed and restarted on one home; clients get it once Telegram is linked again. */
 export class Victim {
   live: ChannelGatewayProcess | null = null;
   readonly kills: number[] = [];
   private readonly changed = new Condition();
 
-  /** `onCleanup` receives what stops the last gateway when the test ends. */
-  /** `launch` starts one gateway on the home (default: `openclaw gateway` with Telegram linked). */
+  /** How many gateways were started; each gets its number in `CHAOS_PROCESS_ENV`. */
+  started = 0;
+
+  /**
+   * `onCleanup` receives what stops the last gateway when the test ends; `launch` starts one
+   * gateway on the home with the given environment (default: `openclaw gateway` with Telegram linked).
+   */
   constructor(
     private readonly home: string,
     onCleanup: (step: () => unknown) => void,
-    private readonly launch: (home: string, config: Record<string, unknown> | null) => Promise<ChannelGatewayProcess> = async (at, config) =>
-      untilLinked(await startChannelGatewayProcess(at, config)),
+    private readonly launch: (home: string, config: Record<string, unknown> | null, env: Record<string, string>) => Promise<ChannelGatewayProcess> = async (at, config, env) =>
+      untilLinked(await startChannelGatewayProcess(at, config, env)),
   ) {
     // A test that failed may leave requests waiting in the gateway: no graceful stop for it.
     onCleanup(() => this.live?.stop("SIGKILL"));
   }
 
   async start(config: Record<string, unknown> | null): Promise<ChannelGatewayProcess> {
-    this.live = await this.launch(this.home, config);
+    this.live = await this.launch(this.home, config, { [CHAOS_PROCESS_ENV]: String(this.started++) });
     this.changed.wake();
     return this.live;
   }
