@@ -24,7 +24,7 @@ import { startFakeTelegram, type FakeTelegram } from "../fakes/telegram-bot-api.
 import { eventually } from "../helpers/condition.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
 import { channelGatewayConfig, peekStore } from "./channel-gateway-process.ts";
-import { processOf, random, sendUntilAnswered, Victim, withProcessHeader } from "./chaos-victim.ts";
+import { processOf, random, runsTwiceInOneProcess, sendUntilAnswered, Victim, withProcessHeader } from "./chaos-victim.ts";
 
 const INBOUND = 45;
 const SENDS = 15;
@@ -92,13 +92,7 @@ test(`kill -9 at random moments: every message answered once, every send deliver
   const store = peekStore(home);
   cleanup.push(() => store.close());
 
-  const chaos = (async () => {
-    for (let i = 0; i < KILLS; i++) {
-      await pause(500, 1600);
-      await victim.kill();
-      await victim.start(null);
-    }
-  })();
+  const chaos = victim.killAndRestart(KILLS, () => pause(500, 1600));
 
   const inbound: { token: string; chatId: string }[] = [];
   const users = (async () => {
@@ -159,11 +153,7 @@ test(`kill -9 at random moments: every message answered once, every send deliver
     if (delivered.length !== 1) problems.push(delivered.length === 0 ? `chaos-send-${i}: never delivered` : describeCopies(`chaos-send-${i}`));
     else if (answered !== String(delivered[0]!.message_id)) problems.push(`chaos-send-${i}: send answered message ${answered}, Telegram has ${delivered[0]!.message_id}`);
   }
-  // A second model call for one update is a re-run by the next gateway after a crash, never a second processing in one process.
-  for (const { token } of inbound) {
-    const processes = modelCalls.filter((c) => c.token === token).map((c) => c.process);
-    if (new Set(processes).size !== processes.length) problems.push(`${token} went to the model twice from one gateway process (processes ${processes.join(", ")})`);
-  }
+  problems.push(...runsTwiceInOneProcess(modelCalls, inbound.map((m) => m.token)));
   const stray = tg.sent.filter((m) => !/^(re: chaos-in-\d+|chaos-send-\d+)$/.test(m.text ?? ""));
   if (stray.length > 0) problems.push(`unexpected messages: ${stray.map((m) => JSON.stringify(m.text)).join(", ")}`);
 

@@ -37,6 +37,17 @@ export function withProcessHeader(config: Record<string, any>): Record<string, u
 
 export const processOf = (request: { headers: Record<string, string> }): string => request.headers[CHAOS_PROCESS_HEADER] ?? "unknown";
 
+/**
+ * A second model call for one message may only be the next gateway re-running it after a crash,
+ * never a second run in one process: the problems found, one line per message.
+ */
+export function runsTwiceInOneProcess(calls: readonly { token: string; process: string }[], tokens: readonly string[]): string[] {
+  return tokens.flatMap((token) => {
+    const processes = calls.filter((c) => c.token === token).map((c) => c.process);
+    return new Set(processes).size === processes.length ? [] : [`${token} went to the model twice from one gateway process (processes ${processes.join(", ")})`];
+  });
+}
+
 /** A gateway that is killed and restarted on one home; clients get it once Telegram is linked again. */
 export class Victim {
   live: ChannelGatewayProcess | null = null;
@@ -72,6 +83,15 @@ export class Victim {
     this.kills.push(Date.now());
     victim.proc.kill("SIGKILL");
     await victim.proc.exited;
+  }
+
+  /** Kills the gateway and starts it again on the same home, `times` times, `pause()` before each kill. */
+  async killAndRestart(times: number, pause: () => Promise<void>): Promise<void> {
+    for (let i = 0; i < times; i++) {
+      await pause();
+      await this.kill();
+      await this.start(null);
+    }
   }
 
   /** The gateway to use now, waiting for the next one while there is none (or `not` is the current one). */

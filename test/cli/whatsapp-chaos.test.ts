@@ -27,7 +27,7 @@ import { eventually } from "../helpers/condition.ts";
 import { makeTempHome } from "../helpers/gateway.ts";
 import { modelConfig } from "../integration/channels-fixture.ts";
 import { GATEWAY_TOKEN, peekStore, startChannelGatewayProcess, untilLinked } from "./channel-gateway-process.ts";
-import { processOf, random, sendUntilAnswered, Victim, withProcessHeader } from "./chaos-victim.ts";
+import { processOf, random, runsTwiceInOneProcess, sendUntilAnswered, Victim, withProcessHeader } from "./chaos-victim.ts";
 
 const ENTRY = new URL("./whatsapp-gateway-entry.ts", import.meta.url).pathname;
 const INBOUND = 36;
@@ -93,13 +93,7 @@ test(`WhatsApp, kill -9 at random moments: every message answered once, every se
   const store = peekStore(home);
   cleanup.push(() => store.close());
 
-  const chaos = (async () => {
-    for (let i = 0; i < KILLS; i++) {
-      await pause(500, 1600);
-      await victim.kill();
-      await victim.start(null);
-    }
-  })();
+  const chaos = victim.killAndRestart(KILLS, () => pause(500, 1600));
 
   const inbound: { token: string; chat: string }[] = [];
   const users = (async () => {
@@ -151,11 +145,7 @@ test(`WhatsApp, kill -9 at random moments: every message answered once, every se
     if (delivered.length !== 1) problems.push(`chaos-send-${i}: delivered ${delivered.length}×`);
     else if (answered !== delivered[0]!.id) problems.push(`chaos-send-${i}: send answered ${answered}, WhatsApp has ${delivered[0]!.id}`);
   }
-  // A second model call for one message is a re-run by the next gateway after a crash, never a second run in one process.
-  for (const { token } of inbound) {
-    const processes = modelCalls.filter((c) => c.token === token).map((c) => c.process);
-    if (new Set(processes).size !== processes.length) problems.push(`${token} went to the model twice from one gateway process (processes ${processes.join(", ")})`);
-  }
+  problems.push(...runsTwiceInOneProcess(modelCalls, inbound.map((m) => m.token)));
   const stray = [...relay.delivered.values()].filter((s) => !/^(re: chaos-in-\d+|chaos-send-\d+)$/.test(s.text));
   if (stray.length > 0) problems.push(`unexpected messages: ${stray.map((s) => JSON.stringify(s.text)).join(", ")}`);
 
