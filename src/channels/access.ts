@@ -83,6 +83,13 @@ export function decideAccess(request: AccessRequest): AccessDecision {
   return ALLOW;
 }
 
+/** What to warn about when an account starts with this policy, or null (user-needs F6). */
+export function accessWarning(policy: AccessPolicy): string | null {
+  if (policy.invalid !== undefined) return `invalid access policy (${policy.invalid}); every message will be refused`;
+  if (wildcardDefeatsPairing(policy)) return 'dmPolicy is "pairing" but allowFrom has "*", so anyone may message the agent without a code';
+  return null;
+}
+
 /** A config that lets everyone in while it says "pairing": worth a warning at start (user-needs F6). */
 export function wildcardDefeatsPairing(policy: AccessPolicy): boolean {
   return policy.dmPolicy === "pairing" && policy.allowFrom.some((entry) => String(entry).trim() === "*");

@@ -6,6 +6,7 @@
  */
 import type { ChannelHealth } from "../../protocol/methods/system.ts";
 import type { Static } from "../../protocol/schema-builder.ts";
+import type { PartStatus } from "../core/part.ts";
 import type { AccountSnapshot } from "./account-runner.ts";
 
 export const DEFAULT_ACCOUNT_ID = "default";
@@ -64,4 +65,15 @@ export function channelsStatus(snapshots: readonly AccountSnapshot[], ts: number
     channelAccounts: Object.fromEntries([...grouped].map(([id, accounts]) => [id, accounts.map(accountEntry)])),
     channelDefaultAccountId: Object.fromEntries([...grouped].map(([id, accounts]) => [id, defaultAccountOf(accounts)!.accountId])),
   };
+}
+
+/** The channels part's own status: stopped, disabled (nothing configured), degraded (an account in trouble) or running. */
+export function channelsPartStatus(snapshots: readonly AccountSnapshot[], started: boolean, outboxDepth: number): PartStatus {
+  const channels = channelHealth(snapshots);
+  const info = { accounts: snapshots.length, connected: snapshots.filter((s) => s.connected).length, outboxDepth };
+  if (!started) return { state: "stopped", channels, info };
+  if (snapshots.length === 0) return { state: "disabled", detail: "no channel is configured", channels, info };
+  const troubled = snapshots.find((s) => s.enabled && (s.stoppedReason || (!s.connected && s.lastError)));
+  if (troubled) return { state: "degraded", detail: `${troubled.channel}/${troubled.accountId}: ${troubled.stoppedReason ?? troubled.lastError}`, channels, info };
+  return { state: "running", channels, info };
 }

@@ -8,30 +8,23 @@
  */
 import type { Options } from "../config/load.ts";
 import type { Part, PartContext, PartStatus } from "../core/part.ts";
+import { lateBoundLogger } from "../log/late-logger.ts";
 import { silentLogger, type Logger } from "../log/logger.ts";
 import { AccountRunner, type AccountSnapshot } from "./account-runner.ts";
 import { chooseTarget, keyOf, logoutRunner, senderLookup, type SendTarget } from "./account-lookup.ts";
 import { describeAccounts, sameSettings } from "./account-set.ts";
-import { wildcardDefeatsPairing } from "./access.ts";
+import { accessWarning } from "./access.ts";
 import { createChannelMetrics, type ChannelMetrics } from "./channel-metrics.ts";
-import { channelHealth, channelsStatus } from "./channel-status.ts";
+import { channelsPartStatus, channelsStatus } from "./channel-status.ts";
 import { InboundPipeline } from "./inbound-pipeline.ts";
-import type { ChannelManagerOptions, ChannelTuning } from "./manager-options.ts";
+import type { ChannelManagerOptions } from "./manager-options.ts";
 import { OutboxWorker } from "./outbox-worker.ts";
+import { StorePruner } from "./store-pruner.ts";
 import type { EnqueueRequest, OutboxItem } from "./store-types.ts";
 import type { ChannelAccountConfig, ChannelFactory } from "./types.ts";
 
-/** Done inbox items are kept this long: redeliveries within it are recognised (Telegram keeps updates 24 h). */
-export const INBOX_KEEP_MS = 48 * 60 * 60_000;
-const PRUNE_INTERVAL_MS = 60 * 60_000;
-
-// The options live in their own file so the gateway and tests can name them without the manager; re-exported for existing importers.
-export type { ChannelManagerOptions, ChannelTuning };
-
 export const DEFAULT_SEND_WAIT_MS = 20_000;
 
-// Re-exported: callers have always imported the send target type from the manager.
-export type { SendTarget };
 
 export class ChannelManager implements Part {
   readonly name = "channels";
@@ -46,7 +39,7 @@ export class ChannelManager implements Part {
   private log: Logger = silentLogger();
   private started = false;
   private syncing: Promise<void> = Promise.resolve();
-  private pruneTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly pruner: StorePruner;
   private changeQueued = false;
 
   constructor(deps: ChannelManagerOptions) {
@@ -60,7 +53,8 @@ export class ChannelManager implements Part {
       now: this.now,
     });
     // Both get the manager's log through a getter: the part's tagged logger arrives at start.
-    const log = this.logProxy();
+    const log = lateBoundLogger(() => this.log);
+    this.pruner = new StorePruner(deps, this.now, log);
     this.worker = new OutboxWorker({
       store: deps.outbox,
       sender: (channel, accountId) => senderLookup(this.runners.get(keyOf(channel, accountId)), channel, accountId),
@@ -97,8 +91,7 @@ export class ChannelManager implements Part {
     this.started = true;
     this.pipeline.restart();
     this.worker.start();
-    this.prune();
-    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS);
+    this.pruner.start();
     // Accounts connect in the background: the gateway is up while a platform is slow or down.
     this.syncing = this.sync(this.deps.options());
     await this.syncing;
@@ -106,8 +99,7 @@ export class ChannelManager implements Part {
 
   async stop(): Promise<void> {
     this.started = false;
-    if (this.pruneTimer) clearInterval(this.pruneTimer);
-    this.pruneTimer = null;
+    this.pruner.stop();
     await this.syncing.catch(() => {});
     await Promise.all([...this.runners.values()].map((runner) => runner.stop()));
     await this.pipeline.stop();
@@ -120,15 +112,7 @@ export class ChannelManager implements Part {
   }
 
   status(): PartStatus {
-    const snapshots = this.accounts();
-    const channels = channelHealth(snapshots);
-    const depth = this.deps.outbox.depth();
-    const info = { accounts: snapshots.length, connected: snapshots.filter((s) => s.connected).length, outboxDepth: depth.count };
-    if (!this.started) return { state: "stopped", channels, info };
-    if (snapshots.length === 0) return { state: "disabled", detail: "no channel is configured", channels, info };
-    const troubled = snapshots.find((s) => s.enabled && (s.stoppedReason || (!s.connected && s.lastError)));
-    if (troubled) return { state: "degraded", detail: `${troubled.channel}/${troubled.accountId}: ${troubled.stoppedReason ?? troubled.lastError}`, channels, info };
-    return { state: "running", channels, info };
+    return channelsPartStatus(this.accounts(), this.started, this.deps.outbox.depth().count);
   }
 
   // --- what methods use ----------------------------------------------------------------------
@@ -225,8 +209,8 @@ export class ChannelManager implements Part {
 
   private runnerFor(factory: ChannelFactory, config: ChannelAccountConfig): AccountRunner {
     const log = this.log.withTag(config.channel);
-    if (config.access.invalid !== undefined) log.warn(`${config.channel}/${config.accountId}: invalid access policy (${config.access.invalid}); every message will be refused`);
-    else if (wildcardDefeatsPairing(config.access)) log.warn(`${config.channel}/${config.accountId}: dmPolicy is "pairing" but allowFrom has "*", so anyone may message the agent without a code`);
+    const warning = accessWarning(config.access);
+    if (warning) log.warn(`${config.channel}/${config.accountId}: ${warning}`);
     const tuning = this.deps.tuning ?? {};
     const runner: AccountRunner = new AccountRunner({
       factory,
@@ -253,16 +237,6 @@ export class ChannelManager implements Part {
     this.pipeline.outboxSettled(item);
   }
 
-  private prune(): void {
-    try {
-      this.deps.inbox.prune(this.now() - INBOX_KEEP_MS);
-      // Send keys are remembered as long as inbox ids: a repeat within that time never sends twice.
-      this.deps.outbox.prune(this.now() - INBOX_KEEP_MS);
-    } catch (error) {
-      this.log.warn("pruning the inbox and outbox failed:", error);
-    }
-  }
-
   /** Coalesces status changes into one notice per tick (a reconnect changes several fields). */
   private changed(): void {
     if (this.changeQueued || !this.deps.onStatusChange) return;
@@ -270,15 +244,6 @@ export class ChannelManager implements Part {
     queueMicrotask(() => {
       this.changeQueued = false;
       this.deps.onStatusChange?.();
-    });
-  }
-
-  private logProxy(): Logger {
-    return new Proxy({} as Logger, {
-      get: (_target, property) => {
-        const value = Reflect.get(this.log, property);
-        return typeof value === "function" ? value.bind(this.log) : value;
-      },
     });
   }
 }

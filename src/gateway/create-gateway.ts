@@ -9,7 +9,7 @@ import { CloseCodes } from "../../protocol/errors.ts";
 import type { Policy } from "../../protocol/handshake.ts";
 import { HANDSHAKE_TIMEOUT_MS } from "../../protocol/index.ts";
 import { canvasPart } from "../canvas/canvas-part.ts";
-import type { ChannelTuning } from "../channels/manager.ts";
+import type { ChannelTuning } from "../channels/manager-options.ts";
 import type { ChannelFactory } from "../channels/types.ts";
 import type { WaSocketFactory } from "../channels/whatsapp/socket.ts";
 import type { Options } from "../config/load.ts";
