@@ -7,7 +7,7 @@
  * `typing` use whichever socket is open; a send waits a little for one before it fails as
  * transient (the outbox retries it).
  */
-import type { WAMessageKey, WAVersion, proto } from "@whiskeysockets/baileys";
+import type { WAMessageKey, proto } from "@whiskeysockets/baileys";
 import { silentLogger, type Logger } from "../../log/logger.ts";
 import { ChannelFatalError, type ChannelAdapter, type ChannelContext, type ChannelProbe, type OutboundMessage, type SendResult } from "../types.ts";
 import { systemClock, type Clock } from "./clock.ts";
@@ -16,63 +16,18 @@ import { Identities, selfOf, type SelfIdentity } from "./identities.ts";
 import { InboundHandler } from "./inbound-handler.ts";
 import { e164OfJid, normalizeJid } from "./jid.ts";
 import { baileysLogger } from "./logger.ts";
-import { closeReasonLabel, type WhatsAppMetrics } from "./metrics.ts";
+import { closeReasonLabel } from "./metrics.ts";
 import { GroupMetadataCache } from "./group-metadata.ts";
 import { Pacer } from "./pacing.ts";
 import { WhatsAppSender } from "./send.ts";
-import { runSession, type SessionOutcome, type SessionTuning } from "./session.ts";
-import type { WhatsAppSettings } from "./settings.ts";
+import { runSession, type SessionOutcome } from "./session.ts";
 import { SocketSlot } from "./socket-slot.ts";
-import { SOCKET_DEFAULTS, type WaSocket, type WaSocketFactory, type WaSocketOptions } from "./socket.ts";
-import type { LidMapStore, SentMessageStore } from "./stores.ts";
+import { SOCKET_DEFAULTS, type WaSocket } from "./socket.ts";
 import { unlinkOnWhatsApp } from "./unlink.ts";
 import { WHATSAPP_CHANNEL } from "./accounts.ts";
+import type { WhatsAppAdapterOptions, WhatsAppAuth } from "./adapter-options.ts";
 
-/** The part of an auth state (`openWhatsAppAuthState`) the adapter uses. */
-export interface WhatsAppAuth {
-  readonly state: WaSocketOptions["auth"];
-  readonly linked: boolean;
-  saveCreds(): Promise<void>;
-  clear(): Promise<unknown>;
-}
-
-/** A held account lock; `lost` aborts when another process took the account over. */
-export interface WhatsAppRunLock {
-  readonly lost?: AbortSignal;
-  release(): void;
-}
-
-export interface WhatsAppAdapterOptions {
-  accountId: string;
-  settings: WhatsAppSettings;
-  socketFactory: WaSocketFactory;
-  /** Opens the account's auth state; called at the start of every `run` (a new link may have replaced it). */
-  openAuth: () => Promise<WhatsAppAuth>;
-  /** Takes the account lock; rejects with `ChannelFatalError` when another process holds it. */
-  lock: (signal: AbortSignal) => Promise<WhatsAppRunLock>;
-  lidMap: LidMapStore;
-  sent: SentMessageStore;
-  /** Where inbound media is downloaded: `<workspace>/inbox/whatsapp`. */
-  mediaDir: string;
-  /** Default: the system clock. */
-  clock?: Clock;
-  /** Socket options besides auth and logger (a test server's `waWebSocketUrl`, `browser`). */
-  socketOptions?: Partial<Omit<WaSocketOptions, "auth" | "logger" | "getMessage">>;
-  /** The WhatsApp Web version to announce, when `fetchLatestVersion` asked for the current one. Default: Baileys' bundled one. */
-  resolveVersion?: () => Promise<WAVersion | undefined>;
-  /** Watchdog timing (`session.ts`). */
-  session?: SessionTuning;
-  /** Outbound pacing gaps (`pacing.ts`); the cap is `settings.maxMessagesPerMinute`. */
-  pacing?: { accountGapMs?: number; chatGapMs?: number; random?: () => number };
-  /** How long a send waits for a connection before failing as transient (ms). Default 15 000. */
-  sendConnectWaitMs?: number;
-  /** Immediate reconnects (515, sleep/wake) in a row that never reach `open` before backing off instead. Default 3. */
-  maxQuickRestarts?: number;
-  /** How long `logout` tries to reach WhatsApp to unlink the device (ms). Default 20 000. */
-  logoutTimeoutMs?: number;
-  /** Counts each socket's open and close (`whatsappMetrics(registry)`). Default: none. */
-  metrics?: WhatsAppMetrics;
-}
+export type { WhatsAppAdapterOptions, WhatsAppAuth, WhatsAppRunLock } from "./adapter-options.ts";
 
 const SENT_KEEP_MS = 14 * 24 * 60 * 60_000;
 
@@ -133,7 +88,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
       }
     } finally {
       this.running = false;
-      this.setSocket(null);
+      this.slot.set(null);
       await this.saving;
       lock.release();
     }
@@ -156,7 +111,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
       await this.saving;
       const outcome = await this.attempt(ctx, auth, inbound, signal);
       this.options.metrics?.connection("close", closeReasonLabel(outcome));
-      this.setSocket(null);
+      this.slot.set(null);
       ctx.report({ connected: false });
       await this.saving;
       switch (outcome.kind) {
@@ -206,7 +161,7 @@ export class WhatsAppAdapter implements ChannelAdapter {
           const seen = selfOf(socket.user);
           this.self = { pn: seen.pn ?? this.self.pn, lid: seen.lid ?? this.self.lid, ...((seen.name ?? this.self.name) ? { name: seen.name ?? this.self.name } : {}) };
           this.identities.learn(this.self.lid, this.self.pn);
-          this.setSocket(socket);
+          this.slot.set(socket);
           this.options.metrics?.connection("open", "connected");
           ctx.report({ connected: true, linked: true, lastError: null, ...this.selfStatus() });
         },
@@ -233,11 +188,6 @@ export class WhatsAppAdapter implements ChannelAdapter {
     const id = e164OfJid(this.self.pn) ?? this.self.lid;
     if (!id) return {};
     return { self: { id, ...(this.self.name ? { name: this.self.name } : {}) } };
-  }
-
-  // Sends wait on the slot (socket-slot.ts) for the socket the supervision loop opens.
-  private setSocket(socket: WaSocket | null): void {
-    this.slot.set(socket);
   }
 
   /**
