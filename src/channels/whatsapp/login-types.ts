@@ -1,4 +1,8 @@
-/** The shapes of a WhatsApp login (`login.ts`) that the RPC, the CLI and tests read. */
+/** The shapes of a WhatsApp login (`login.ts`): what it is built from, and what the RPC, the CLI and tests read. */
+import type { Logger } from "../../log/logger.ts";
+import type { Clock } from "./clock.ts";
+import type { StagedAuth } from "./login-staged-auth.ts";
+import type { WaSocketFactory, WaSocketOptions } from "./socket.ts";
 
 export type WhatsAppLoginStatus = "connecting" | "qr" | "code" | "pairing" | "linked" | "failed" | "timeout";
 
@@ -28,4 +32,27 @@ export interface WhatsAppLoginSnapshot {
   endedAt?: number;
   /** Grows with every change; `waitFor` callers compare it. */
   version: number;
+}
+
+export interface WhatsAppLoginOptions {
+  accountId: string;
+  sessionKey: string;
+  socketFactory: WaSocketFactory;
+  /** Everything the socket needs besides the auth (logger, browser name, a test server URL). */
+  socket: Omit<WaSocketOptions, "auth">;
+  /**
+   * Copies the linked creds and keys into the account's store and starts the account; may
+   * return a note for the user. A throw fails the login (the device is linked on the phone
+   * but not saved here, and the error says so).
+   */
+  commit: (auth: StagedAuth) => Promise<{ note?: string } | void>;
+  /** Link with a code typed on the phone: digits with country code (`pairingPhoneDigits`). Default: QR. */
+  pairingPhone?: string;
+  /** Give up with `timeout` after this long. Default 180 000 ms (plus `PAIRED_GRACE_MS` once paired). */
+  timeoutMs?: number;
+  /** Reconnects allowed after the phone accepted (the 515 restart, a dropped connection). Default 3. */
+  maxReconnects?: number;
+  log: Logger;
+  /** Wall time for the snapshot's times, timers for the deadline and waits. Default: the system clock. */
+  clock?: Clock;
 }

@@ -13,41 +13,19 @@
  * resolves on the change a caller asked for, or with the unchanged snapshot at its deadline.
  */
 import type { AuthenticationCreds, ConnectionState } from "@whiskeysockets/baileys";
-import type { Logger } from "../../log/logger.ts";
 import { systemClock, type Clock, type TimerHandle } from "./clock.ts";
 import { createStagedAuth, type StagedAuth } from "./login-staged-auth.ts";
 import { e164OfJid } from "./jid.ts";
 import { closeVerdict } from "./login-close.ts";
-import { LOGIN_ENDED, type WhatsAppLoginSnapshot } from "./login-types.ts";
-import type { WaSocket, WaSocketFactory, WaSocketOptions } from "./socket.ts";
+import { LOGIN_ENDED, type WhatsAppLoginOptions, type WhatsAppLoginSnapshot } from "./login-types.ts";
+
+export type { WhatsAppLoginOptions } from "./login-types.ts";
+import type { WaSocket } from "./socket.ts";
 
 export const DEFAULT_LOGIN_TIMEOUT_MS = 180_000;
 /** Extra time a device the phone already accepted gets to finish (the 515 restart and `open`). */
 export const PAIRED_GRACE_MS = 60_000;
 export const DEFAULT_MAX_RECONNECTS = 3;
-
-export interface WhatsAppLoginOptions {
-  accountId: string;
-  sessionKey: string;
-  socketFactory: WaSocketFactory;
-  /** Everything the socket needs besides the auth (logger, browser name, a test server URL). */
-  socket: Omit<WaSocketOptions, "auth">;
-  /**
-   * Copies the linked creds and keys into the account's store and starts the account; may
-   * return a note for the user. A throw fails the login (the device is linked on the phone
-   * but not saved here, and the error says so).
-   */
-  commit: (auth: StagedAuth) => Promise<{ note?: string } | void>;
-  /** Link with a code typed on the phone: digits with country code (`pairingPhoneDigits`). Default: QR. */
-  pairingPhone?: string;
-  /** Give up with `timeout` after this long. Default 180 000 ms (plus `PAIRED_GRACE_MS` once paired). */
-  timeoutMs?: number;
-  /** Reconnects allowed after the phone accepted (the 515 restart, a dropped connection). Default 3. */
-  maxReconnects?: number;
-  log: Logger;
-  /** Wall time for the snapshot's times, timers for the deadline and waits. Default: the system clock. */
-  clock?: Clock;
-}
 
 type Outcome = { kind: "open"; sock: WaSocket } | { kind: "close"; error: unknown } | { kind: "aborted" };
 
