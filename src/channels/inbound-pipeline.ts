@@ -14,6 +14,7 @@ import type { AgentRunInput, AgentRunResult } from "../agent/runner-types.ts";
 import { RUN_INTERRUPTED } from "../agent/runner-types.ts";
 import type { Logger } from "../log/logger.ts";
 import { decideAccess } from "./access.ts";
+import { agentMessageOf, sourceOf } from "./agent-input.ts";
 import type { ChannelMetrics } from "./channel-metrics.ts";
 import { chunkText, DEFAULT_TEXT_LIMIT, MIN_TEXT_LIMIT } from "./chunk.ts";
 import type { OutboxWorker } from "./outbox-worker.ts";
@@ -26,7 +27,6 @@ export const DEFAULT_TYPING_INTERVAL_MS = 4000;
 /** A message left unanswered longer than this (the gateway was down) is not answered any more. */
 export const DEFAULT_INBOX_MAX_AGE_MS = 60 * 60_000;
 /** Names and titles shown to the model are cut to this many characters. */
-const MAX_LABEL_LENGTH = 80;
 
 export interface PipelineAgent {
   start(input: AgentRunInput): { result: Promise<AgentRunResult> };
@@ -57,31 +57,6 @@ export interface InboundPipelineOptions {
 }
 
 const replyKey = (inboxId: number, n: number) => `reply:${inboxId}:${n}`;
-
-/** Control characters and line breaks out, length capped: a name is a label, not a place for text. */
-export function cleanLabel(value: string | undefined): string | undefined {
-  const cleaned = value?.replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, " ").replace(/\s+/g, " ").trim();
-  if (!cleaned) return undefined;
-  return cleaned.length > MAX_LABEL_LENGTH ? `${cleaned.slice(0, MAX_LABEL_LENGTH - 1)}…` : cleaned;
-}
-
-/** What the model reads as the user's turn: the text, media as placeholders, a quoted message marked. */
-export function agentMessageOf(message: InboundMessage): string {
-  const parts: string[] = [];
-  if (message.replyTo?.text) parts.push(`[Replying to message ${message.replyTo.messageId}]\n${message.replyTo.text}\n[/Replying]`);
-  if (message.text.trim()) parts.push(message.text);
-  for (const media of message.media) {
-    parts.push(`<media:${media.kind}>`);
-    if (media.caption && media.caption !== message.text) parts.push(media.caption);
-  }
-  return parts.join("\n");
-}
-
-function sourceOf(message: InboundMessage): NonNullable<AgentRunInput["source"]> {
-  const name = cleanLabel(message.sender.name) ?? (message.sender.username ? `@${cleanLabel(message.sender.username)}` : undefined);
-  const from = name ? `${name} (id ${cleanLabel(message.sender.id)})` : `id ${cleanLabel(message.sender.id)}`;
-  return { channel: message.channel, from, ...(message.chat.kind === "group" ? { label: cleanLabel(message.chat.title) ?? `group ${cleanLabel(message.chat.id)}` } : {}) };
-}
 
 export class InboundPipeline {
   private readonly working = new Map<number, Promise<void>>();

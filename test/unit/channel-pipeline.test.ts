@@ -1,6 +1,6 @@
 /** What the model is shown of an inbound message: labels cleaned, media as placeholders, quotes marked; and the pairing reply. */
 import { describe, expect, test } from "bun:test";
-import { agentMessageOf, cleanLabel } from "../../src/channels/inbound-pipeline.ts";
+import { agentMessageOf, cleanLabel } from "../../src/channels/agent-input.ts";
 import { pairingReply } from "../../src/channels/pairing-reply.ts";
 import type { InboundMessage } from "../../src/channels/types.ts";
 
