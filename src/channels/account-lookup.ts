@@ -6,7 +6,7 @@
  */
 import type { AccountRunner } from "./account-runner.ts";
 import { DEFAULT_ACCOUNT_ID } from "./channel-status.ts";
-import type { SenderLookup } from "./outbox-worker.ts";
+import type { SenderLookup } from "./outbox-options.ts";
 
 /** Where a `send` goes, or why it cannot. */
 export type SendTarget =

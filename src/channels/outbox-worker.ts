@@ -9,39 +9,19 @@
  * holds no timer at all (idle CPU budget). Items from before a restart are picked up at start,
  * and a retry an earlier process scheduled fires when the store says it is due.
  */
-import type { Logger } from "../log/logger.ts";
 import { backoffDelay, type BackoffOptions } from "./backoff.ts";
-import type { ChannelMetrics } from "./channel-metrics.ts";
+import type { OutboxWorkerOptions } from "./outbox-options.ts";
+import { OutboxWaiters } from "./outbox-waiters.ts";
+
+export type { OutboxWorkerOptions, SenderLookup } from "./outbox-options.ts";
 import type { EnqueueRequest, OutboxItem, OutboxStore } from "./store-types.ts";
-import { ChannelSendError, type ChannelAdapter } from "./types.ts";
+import { ChannelSendError } from "./types.ts";
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_OUTBOX_MAX_AGE_MS = 60 * 60_000;
 const DUE_BATCH = 200;
 /** What `stop()` waits for sends in flight before it gives up on them (they stay in the outbox). */
 const STOP_WAIT_MS = 5000;
-
-/** Who sends for an account right now, or why nobody can. */
-export type SenderLookup =
-  | { adapter: ChannelAdapter }
-  /** `not_linked` fails the item; `transient` (the account is restarting) waits without using up attempts. */
-  | { unavailable: "not_linked" | "transient"; reason: string };
-
-export interface OutboxWorkerOptions {
-  store: OutboxStore;
-  sender: (channel: string, accountId: string) => SenderLookup;
-  metrics: ChannelMetrics;
-  log: Logger;
-  now: () => number;
-  /** Attempts before an item fails with its last error. Default 8. */
-  maxAttempts?: number;
-  /** Retry delays. Default: from 2 s, doubling, at most 5 min, full jitter. */
-  backoff?: BackoffOptions;
-  /** Items older than this fail as expired instead of being sent late (no stale replays). Default 1 h. */
-  maxAgeMs?: number;
-  /** Told when an item reaches `sent` or `failed`. */
-  onSettled?: (item: OutboxItem) => void;
-}
 
 const isFinal = (item: OutboxItem) => item.state === "sent" || item.state === "failed";
 const chatOf = (item: OutboxItem) => `${item.channel}\u0000${item.accountId}\u0000${item.message.to}`;
@@ -61,7 +41,7 @@ export class OutboxWorker {
   private readonly waits = new Map<number, number>();
   /** A chat whose earlier item waits for a retry: later items wait behind it, so order holds. */
   private readonly blocked = new Map<string, { id: number; until: number }>();
-  private readonly waiters = new Map<string, Set<(item: OutboxItem) => void>>();
+  private readonly waiters = new OutboxWaiters();
   private timer: { at: number; handle: ReturnType<typeof setTimeout> } | null = null;
   private pumpQueued = false;
 
@@ -84,11 +64,7 @@ export class OutboxWorker {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([Promise.allSettled([...this.lanes.values()]), new Promise((resolve) => (timer = setTimeout(resolve, STOP_WAIT_MS)))]);
     clearTimeout(timer);
-    for (const [key, waiters] of this.waiters) {
-      const item = this.store.get(key);
-      if (item) for (const resolve of waiters) resolve(item);
-    }
-    this.waiters.clear();
+    this.waiters.releaseAll((key) => this.store.get(key));
   }
 
   /** Stores an item (a repeat key returns the stored one) and wakes the worker for a new one. */
@@ -116,18 +92,7 @@ export class OutboxWorker {
     const item = this.store.get(idempotencyKey);
     // A stopped worker sends nothing more: waiting would only hold the caller until its timeout.
     if (!item || isFinal(item) || !this.running) return Promise.resolve(item);
-    return new Promise((resolve) => {
-      const waiters = this.waiters.get(idempotencyKey) ?? new Set();
-      this.waiters.set(idempotencyKey, waiters);
-      const done = (settled: OutboxItem) => {
-        clearTimeout(timer);
-        waiters.delete(done);
-        if (waiters.size === 0) this.waiters.delete(idempotencyKey);
-        resolve(settled);
-      };
-      const timer = setTimeout(() => done(this.store.get(idempotencyKey) ?? item), timeoutMs);
-      waiters.add(done);
-    });
+    return this.waiters.wait(idempotencyKey, timeoutMs, () => this.store.get(idempotencyKey) ?? item);
   }
 
   /** Looks for due items soon (coalesced: many enqueues in one tick cause one look). */
@@ -240,7 +205,7 @@ export class OutboxWorker {
   private settle(id: number): void {
     const item = this.store.byId(id);
     if (!item) return;
-    for (const resolve of [...(this.waiters.get(item.idempotencyKey) ?? [])]) resolve(item);
+    this.waiters.settled(item);
     try {
       this.options.onSettled?.(item);
     } catch (error) {
