@@ -8,6 +8,7 @@
 import type { Env } from "../config/paths.ts";
 import type { Logger } from "../log/logger.ts";
 import { Backoff, pause, type BackoffOptions } from "./backoff.ts";
+import { initialStatus, isSignificant, snapshotOf, type AccountSnapshot } from "./account-status.ts";
 import { reasonLabel, type ChannelMetrics } from "./channel-metrics.ts";
 import type { CursorStore } from "./store-types.ts";
 import {
@@ -47,16 +48,6 @@ export interface AccountRunnerOptions {
   stopWaitMs?: number;
 }
 
-/** An account's status with what the config says about it, for `health` and `channels.status`. */
-export interface AccountSnapshot extends ChannelAccountStatus {
-  enabled: boolean;
-  dmPolicy: string;
-  probe?: ChannelProbe;
-  lastProbeAt?: number;
-}
-
-const SIGNIFICANT = ["linked", "connected", "running", "stoppedReason", "lastError"] as const;
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -82,20 +73,7 @@ export class AccountRunner {
     this.config = config;
     this.backoff = new Backoff(options.backoff);
     this.log = options.log;
-    this.status = {
-      channel: config.channel,
-      accountId: config.accountId,
-      configured: true,
-      linked: false,
-      running: false,
-      connected: false,
-      lastConnectedAt: null,
-      lastInboundAt: null,
-      lastOutboundAt: null,
-      reconnectAttempts: 0,
-      lastError: config.problem ?? null,
-      stoppedReason: !config.enabled ? "disabled in the config" : (config.problem ?? null),
-    };
+    this.status = initialStatus(config);
   }
 
   get label(): string {
@@ -191,17 +169,11 @@ export class AccountRunner {
   }
 
   snapshot(): AccountSnapshot {
-    return {
-      ...this.status,
-      ...(this.status.self ? { self: { ...this.status.self } } : {}),
-      enabled: this.config.enabled,
-      dmPolicy: this.config.access.invalid !== undefined ? "invalid" : this.config.access.dmPolicy,
-      ...(this.lastProbe ? { probe: this.lastProbe.probe, lastProbeAt: this.lastProbe.at } : {}),
-    };
+    return snapshotOf(this.status, this.config, this.lastProbe);
   }
 
   private update(change: Partial<ChannelAccountStatus>): void {
-    const significant = SIGNIFICANT.some((key) => key in change && change[key] !== this.status[key]);
+    const significant = isSignificant(change, this.status);
     Object.assign(this.status, change);
     if (significant) this.options.onChange();
   }

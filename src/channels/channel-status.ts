@@ -7,7 +7,7 @@
 import type { ChannelHealth } from "../../protocol/methods/system.ts";
 import type { Static } from "../../protocol/schema-builder.ts";
 import type { PartStatus } from "../core/part.ts";
-import type { AccountSnapshot } from "./account-runner.ts";
+import type { AccountSnapshot } from "./account-status.ts";
 
 export const DEFAULT_ACCOUNT_ID = "default";
 const CHANNEL_LABELS: Record<string, string> = { telegram: "Telegram", whatsapp: "WhatsApp" };
