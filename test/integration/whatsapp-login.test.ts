@@ -50,6 +50,16 @@ async function ok(client: TestClient, id: string): Promise<Record<string, any>> 
 
 const call = (client: TestClient, method: string, params: unknown) => ok(client, client.request(method, params));
 
+/** A QR login started over RPC, showing its first QR, and a `web.login.wait` for what comes next. */
+async function waitingOnFirstQr(client: TestClient, login: FakeWhatsApp) {
+  const startId = client.request("web.login.start", {});
+  const first = await login.waitForSockets(1);
+  first.qr("2@ref-one");
+  const started = await ok(client, startId);
+  const waitId = client.request("web.login.wait", { sessionKey: started.sessionKey, afterVersion: started.version });
+  return { first, started, waitId };
+}
+
 /** What the phone's scan does: creds gain `me`, `isNewLogin`, then WhatsApp's 515. */
 function pairAndRestart(socket: FakeWaSocket): void {
   socket.credsUpdate({ me: { id: SELF_USER.id, name: "~" } });
@@ -129,11 +139,7 @@ describe("web.login over RPC", () => {
 
   test("an attempt whose QRs run out ends as timeout and leaves no creds; the account stays unlinked", async () => {
     const { gw, client, login, account } = await linkRig();
-    const startId = client.request("web.login.start", {});
-    const first = await login.waitForSockets(1);
-    first.qr("2@ref-one");
-    const started = await ok(client, startId);
-    const waitId = client.request("web.login.wait", { sessionKey: started.sessionKey, afterVersion: started.version });
+    const { first, waitId } = await waitingOnFirstQr(client, login);
     first.close(408, "QR refs attempts ended");
     expect(await ok(client, waitId)).toMatchObject({
       status: "timeout",
@@ -147,11 +153,7 @@ describe("web.login over RPC", () => {
 
   test("web.login.cancel ends a running attempt at once, leaves no creds, and answers the same for an ended one", async () => {
     const { gw, client, login, account } = await linkRig();
-    const startId = client.request("web.login.start", {});
-    const first = await login.waitForSockets(1);
-    first.qr("2@ref-one");
-    const started = await ok(client, startId);
-    const waitId = client.request("web.login.wait", { sessionKey: started.sessionKey, afterVersion: started.version });
+    const { first, started, waitId } = await waitingOnFirstQr(client, login);
     const cancelled = await call(client, "web.login.cancel", { sessionKey: started.sessionKey });
     expect(cancelled).toMatchObject({ status: "failed", connected: false, error: "cancelled: stopped by the user; nothing was linked" });
     // A waiting client learns it too, and the login's socket is closed.
