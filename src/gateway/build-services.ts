@@ -27,6 +27,7 @@ import { RawJson } from "../core/raw-json.ts";
 import { silentLogger } from "../log/logger.ts";
 import { Redactor } from "../log/redact.ts";
 import { createGatewayMetrics } from "../metrics/gateway-metrics.ts";
+import { BootstrapCodeStore } from "../store/bootstrap-codes.ts";
 import { openStore } from "../store/database.ts";
 import { DeviceStore } from "../store/devices.ts";
 import { SqlitePairingStore } from "../store/dm-pairing.ts";
@@ -156,6 +157,7 @@ export function buildServices(init: CreateGatewayOptions, late: LateBindings) {
     nodes: new NodeRegistry(),
     invoker: new NodeInvoker(),
     idempotency: new IdempotencyCache({ records: new IdempotencyRecords(db), now, isCacheableFailure: (error): error is RpcError => error instanceof RpcError }),
+    bootstrapCodes: new BootstrapCodeStore(db, now),
     pairing: new DevicePairing({
       store: devices,
       now,

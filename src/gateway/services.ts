@@ -25,6 +25,7 @@ import type { WriteBudget } from "../core/write-budget.ts";
 import type { Logger } from "../log/logger.ts";
 import type { Redactor } from "../log/redact.ts";
 import type { GatewayMetrics } from "../metrics/gateway-metrics.ts";
+import type { BootstrapCodeStore } from "../store/bootstrap-codes.ts";
 import type { DeviceStore } from "../store/devices.ts";
 import type { NodeStore } from "../store/nodes.ts";
 import type { AuthRateLimiter } from "./auth/auth-rate-limit.ts";
@@ -75,6 +76,8 @@ export interface GatewayServices {
   readonly invoker: NodeInvoker;
   readonly idempotency: IdempotencyCache;
   readonly pairing: DevicePairing;
+  /** Dashboard codes already used (`openclaw dashboard`), so each signs in one browser once. */
+  readonly bootstrapCodes: BootstrapCodeStore;
   readonly nodePairing: NodePairing;
   /** DM pairing: the codes unknown senders were given, and the senders approved per channel account. */
   readonly pairingStore: PairingStore;

@@ -218,4 +218,13 @@ export const migrations: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX whatsapp_lid_map_pn ON whatsapp_lid_map(account_id, pn);
   `,
+  // 6: the control UI's dashboard codes that were used (by nonce; the code itself is never stored).
+  `
+  CREATE TABLE control_ui_bootstrap_codes (
+    nonce         TEXT PRIMARY KEY,
+    device_id     TEXT NOT NULL,
+    expires_at_ms INTEGER NOT NULL,
+    consumed      INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
 ];

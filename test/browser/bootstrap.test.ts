@@ -4,9 +4,9 @@
  * and pairing of a browser the gateway sees as remote.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { USED_CODES_FILE } from "../../src/gateway/auth/used-bootstrap-codes.ts";
+import { Database } from "bun:sqlite";
+import { STORE_FILE } from "../../src/store/database.ts";
 import { hasBrowser, launchBrowser } from "../helpers/browser.ts";
 import { runCli } from "../helpers/cli.ts";
 import { openControlUi, PASTED_TOKEN_KEY, screenshotPath, waitConnected } from "../helpers/control-ui.ts";
@@ -116,8 +116,10 @@ describe.skipIf(!hasBrowser())("control UI codes across restarts", () => {
         await page.goto(url);
         await waitConnected(page);
       }
-      const record = JSON.parse(await readFile(join(first.stateDir, USED_CODES_FILE), "utf8"));
-      expect(Object.values(record.codes)).toEqual([expect.objectContaining({ consumed: true })]);
+      const store = new Database(join(first.stateDir, STORE_FILE), { readonly: true });
+      const record = store.query<Record<string, unknown>, []>("SELECT * FROM control_ui_bootstrap_codes").all();
+      store.close();
+      expect(record).toEqual([expect.objectContaining({ consumed: 1 })]);
       expect(JSON.stringify(record)).not.toContain(new URL(url).hash.slice("#bootstrap=".length));
       await first.gateway.stop();
       second = await startTestGateway({ home });

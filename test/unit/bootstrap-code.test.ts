@@ -1,10 +1,12 @@
 /** The dashboard's one-time code: its format, its checks, and the record of used codes. */
 import { describe, expect, test } from "bun:test";
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BOOTSTRAP_CODE_TTL_MS, mintBootstrapCode, verifyBootstrapCode } from "../../src/gateway/auth/bootstrap-code.ts";
-import { USED_CODES_FILE, UsedBootstrapCodes } from "../../src/gateway/auth/used-bootstrap-codes.ts";
+import { checkBootstrapCode } from "../../src/gateway/auth/bootstrap-check.ts";
+import { BootstrapCodeStore } from "../../src/store/bootstrap-codes.ts";
+import { openStore, STORE_FILE } from "../../src/store/database.ts";
 
 const SECRET = "test-token-0123456789abcdef";
 const NOW = 1_800_000_000_000;
@@ -42,35 +44,41 @@ describe("used bootstrap codes", () => {
     const dir = await mkdtemp(join(tmpdir(), "openclaw-codes-"));
     try {
       let now = NOW;
-      const codes = new UsedBootstrapCodes(dir, () => now);
+      const db = openStore(dir);
+      const codes = new BootstrapCodeStore(db, () => now);
       expect(codes.claim("n1", "device-a", NOW + 60_000)).toBe("ok");
       expect(codes.claim("n1", "device-a", NOW + 60_000)).toBe("ok"); // the same browser while it waits for approval
       expect(codes.claim("n1", "device-b", NOW + 60_000)).toBe("used");
       codes.consume("n1");
       expect(codes.claim("n1", "device-a", NOW + 60_000)).toBe("used");
-      expect((await stat(join(dir, USED_CODES_FILE))).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, STORE_FILE))).mode & 0o777).toBe(0o600);
+      db.close();
 
-      const restarted = new UsedBootstrapCodes(dir, () => now);
+      const reopened = openStore(dir);
+      const restarted = new BootstrapCodeStore(reopened, () => now);
       expect(restarted.claim("n1", "device-a", NOW + 60_000)).toBe("used");
-      // Expired entries are dropped at the next write.
+      // Expired entries are dropped at the next claim.
       now = NOW + 120_000;
       expect(restarted.claim("n2", "device-c", now + 60_000)).toBe("ok");
-      expect(Object.keys(JSON.parse(await readFile(join(dir, USED_CODES_FILE), "utf8")).codes)).toEqual(["n2"]);
+      expect(reopened.query<{ nonce: string }, []>("SELECT nonce FROM control_ui_bootstrap_codes").all().map((r) => r.nonce)).toEqual(["n2"]);
+      reopened.close();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   });
 
-  test("a damaged record refuses every code instead of forgetting which were used", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "openclaw-codes-"));
-    try {
-      await writeFile(join(dir, USED_CODES_FILE), "{not json");
-      await chmod(join(dir, USED_CODES_FILE), 0o600);
-      const codes = new UsedBootstrapCodes(dir, () => NOW);
-      expect(() => codes.claim("n1", "device-a", NOW + 60_000)).toThrow(/is not valid JSON; delete it/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  test("a record that cannot be read refuses the code instead of forgetting which were used", () => {
+    const [code] = [mintBootstrapCode(SECRET, NOW).code];
+    const broken = { claim: () => { throw new Error("database is locked"); }, consume: () => {} } as unknown as BootstrapCodeStore;
+    const verdict = checkBootstrapCode({
+      request: { params: { auth: { bootstrapToken: code } } } as never,
+      device: { deviceId: "device-a" } as never,
+      auth: { mode: "token", token: SECRET } as never,
+      codes: broken,
+      now: NOW,
+    });
+    expect(verdict).toMatchObject({ ok: false });
+    expect(JSON.stringify(verdict)).toContain("dashboard codes cannot be checked: database is locked");
   });
 });
 

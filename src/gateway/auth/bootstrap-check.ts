@@ -9,7 +9,7 @@ import type { VerifiedDevice } from "./device-signature-check.ts";
 import { verifyBootstrapCode } from "./bootstrap-code.ts";
 import { authRefusal, type Refusal } from "./refusal.ts";
 import { authFailure } from "./shared-secret.ts";
-import { UsedBootstrapCodes } from "./used-bootstrap-codes.ts";
+import type { BootstrapCodeStore } from "../../store/bootstrap-codes.ts";
 
 export type BootstrapVerdict = { ok: true; nonce: string } | { ok: false; refusal: Refusal; wrongSecret: boolean };
 
@@ -17,7 +17,7 @@ export interface BootstrapAttempt {
   request: ConnectRequest;
   device: VerifiedDevice | null;
   auth: ResolvedAuth;
-  codes: UsedBootstrapCodes;
+  codes: BootstrapCodeStore;
   now: number;
 }
 
@@ -44,13 +44,4 @@ export function checkBootstrapCode({ request, device, auth, codes, now }: Bootst
   }
   if (claim === "used") return refused(`dashboard code already used (${NEW_LINK})`, false);
   return { ok: true, nonce: check.nonce };
-}
-
-const perGateway = new WeakMap<object, UsedBootstrapCodes>();
-
-/** One record per running gateway (keyed by its services), read from disk on first use. */
-export function usedCodesFor(owner: object, stateDir: string, now: () => number): UsedBootstrapCodes {
-  let codes = perGateway.get(owner);
-  if (!codes) perGateway.set(owner, (codes = new UsedBootstrapCodes(stateDir, now)));
-  return codes;
 }

@@ -5,7 +5,7 @@
  * layer that turns a refusal into wire traffic.
  */
 import { admitDevice } from "../auth/admission.ts";
-import { checkBootstrapCode, usedCodesFor } from "../auth/bootstrap-check.ts";
+import { checkBootstrapCode } from "../auth/bootstrap-check.ts";
 import type { AuthClient, AuthRateLimiter } from "../auth/auth-rate-limit.ts";
 import { readConnectRequest } from "../auth/connect-request.ts";
 import { checkDeviceSignature } from "../auth/device-signature-check.ts";
@@ -34,15 +34,15 @@ export function performHandshake(rawParams: unknown, connection: Connection, ser
     ? { ok: true, method: shared.method, token: null }
     : checkDeviceToken({ shared, request, device, tokens: services.pairing.tokens });
   // A dashboard code (`openclaw dashboard`) is the last resort; it is used up once the device is in.
-  const codes = credentials.ok ? null : usedCodesFor(services, services.options.paths.stateDir, services.now);
-  const bootstrap = codes ? checkBootstrapCode({ request, device, auth: services.auth.current, codes, now: services.now() }) : null;
+  const codes = services.bootstrapCodes;
+  const bootstrap = credentials.ok ? null : checkBootstrapCode({ request, device, auth: services.auth.current, codes, now: services.now() });
   if (bootstrap) credentials = bootstrap.ok ? { ok: true, method: "bootstrap-token", token: null } : bootstrap;
   countAttempt(services.authRateLimit, connection, credentials);
   if (!credentials.ok) return credentials;
 
   const admission = admitDevice({ request, device, peer: connection, pairing: services.pairing });
   if (!admission.ok) return admission;
-  if (bootstrap?.ok) codes!.consume(bootstrap.nonce);
+  if (bootstrap?.ok) codes.consume(bootstrap.nonce);
 
   return { ok: true, ...grantSession({ request, device, method: credentials.method, peer: connection, tokens: services.pairing.tokens }) };
 }
